@@ -1,0 +1,58 @@
+"""erp-host: a small ERP with provider plugins.
+
+Plugins import their whole API from here: ``hookimpl`` and the types of
+``host.api``. Nothing else in this package is part of the plugin contract.
+"""
+from host.api import (
+    Action,
+    CalculationSettings,
+    ClientData,
+    CompanyData,
+    InvoiceData,
+    LineData,
+    LinkData,
+    Message,
+    PaymentTermData,
+    ProviderContext,
+    ProviderInfo,
+    RemoteInvoice,
+    RemotePage,
+    RemoteSearch,
+    Result,
+    SecretStore,
+    TaxData,
+    TaxTotal,
+    WebhookResponse,
+)
+from host.hookspecs import hookimpl
+
+__all__ = [
+    "Action",
+    "CalculationSettings",
+    "ClientData",
+    "CompanyData",
+    "InvoiceData",
+    "LineData",
+    "LinkData",
+    "Message",
+    "PaymentTermData",
+    "ProviderContext",
+    "ProviderInfo",
+    "RemoteInvoice",
+    "RemotePage",
+    "RemoteSearch",
+    "Result",
+    "SecretStore",
+    "TaxData",
+    "TaxTotal",
+    "WebhookResponse",
+    "create_app",
+    "hookimpl",
+]
+
+
+def create_app(test_config=None):
+    """Build the Flask application (imported lazily so plugins stay light)."""
+    from host.app import create_app as build
+
+    return build(test_config)

@@ -1,0 +1,300 @@
+"""The plugin-facing API: every type a provider plugin receives or returns.
+
+A plugin imports only from ``host`` (which re-exports this module and
+``hookimpl``); nothing else in the host package is part of the contract.
+All money is :class:`decimal.Decimal`, all dates :class:`datetime.date`.
+The types are frozen dataclasses so a plugin cannot change host data in place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Callable, ContextManager, Literal, Protocol
+
+Level = Literal["info", "success", "warning", "error"]
+
+
+@dataclass(frozen=True)
+class Message:
+    """A user-facing message. ``details`` are shown as a bulleted list under ``text``.
+
+    On the configure page ``info``/``success`` render as the blue plate,
+    ``warning`` as the orange plate and ``error`` as the red plate.
+    """
+
+    level: Level
+    text: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RemoteInvoice:
+    """A provider's view of one remote invoice."""
+
+    remote_id: str
+    number: str | None = None
+    url: str | None = None
+    state: str | None = None
+    total: Decimal | None = None
+    currency: str | None = None
+    issue_date: date | None = None
+    contact_name: str | None = None
+    balance: Decimal | None = None
+    state_detail: str | None = None  # e.g. B2BRouter's error text or refusal reason
+
+
+@dataclass(frozen=True)
+class Result:
+    """What every action hook returns.
+
+    - ``ok``: the action did what was asked.
+    - ``remote``: the remote invoice the action produced or read, if any.
+    - ``messages``: shown to the user after the action, in order.
+    - ``problems``: blocking problems found *before* anything was sent to the
+      provider; a result with problems is never ``ok``. List them all at once.
+    - ``request_id``/``error_detail``: the provider's request ID and raw error
+      body, kept in the history for support (never shown in full to users).
+    - ``sent``: ``False`` when the provider certainly created nothing remotely
+      (bad input, rejected before creation). The host then releases the link it
+      reserved. ``True`` (the default) when the outcome may exist remotely, e.g.
+      a timeout: the host keeps the reservation, and a retry reuses the same
+      ``attempt_id`` so the provider can return the first result.
+    """
+
+    ok: bool
+    remote: RemoteInvoice | None = None
+    messages: tuple[Message, ...] = ()
+    problems: tuple[str, ...] = ()
+    request_id: str | None = None
+    error_detail: str | None = None
+    sent: bool = True
+    redirect_url: str | None = None  # actions only: send the admin's browser here (OAuth)
+
+    def __post_init__(self) -> None:
+        if self.problems and self.ok:
+            raise ValueError("a Result with blocking problems cannot be ok")
+
+    @classmethod
+    def success(cls, text: str | None = None, **kwargs: Any) -> "Result":
+        messages = (Message("success", text),) if text else ()
+        return cls(ok=True, messages=messages + tuple(kwargs.pop("messages", ())), **kwargs)
+
+    @classmethod
+    def failure(cls, text: str, *details: str, **kwargs: Any) -> "Result":
+        return cls(ok=False, messages=(Message("error", text, tuple(details)),), **kwargs)
+
+    @classmethod
+    def blocked(cls, problems: list[str] | tuple[str, ...], text: str | None = None) -> "Result":
+        """Nothing was sent: ``problems`` must be fixed first."""
+        return cls(
+            ok=False,
+            problems=tuple(problems),
+            messages=(Message("error", text or "Fix these problems and try again:", tuple(problems)),),
+            sent=False,
+        )
+
+
+@dataclass(frozen=True)
+class RemotePage:
+    """One page of remote invoices for the link picker."""
+
+    items: tuple[RemoteInvoice, ...]
+    page: int
+    per_page: int
+    total: int | None = None  # None when the provider cannot count
+    messages: tuple[Message, ...] = ()
+
+    @property
+    def has_next(self) -> bool:
+        if self.total is None:
+            return len(self.items) == self.per_page
+        return self.page * self.per_page < self.total
+
+
+@dataclass(frozen=True)
+class RemoteSearch:
+    """What the user typed into the link picker. Empty fields mean "any"."""
+
+    text: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button on the provider's configure page (e.g. "Connect to QuickBooks").
+
+    Clicking it calls the ``run_action`` hook with ``name``.
+    """
+
+    name: str
+    label: str
+    style: Literal["primary", "secondary", "danger"] = "secondary"
+
+
+@dataclass(frozen=True)
+class ProviderInfo:
+    """What the Integrations page shows about a provider.
+
+    ``config_schema`` is a marshmallow ``Schema`` class. Each field becomes a
+    form input; put ``metadata={"label": ..., "help": ..., "secret": True,
+    "choices": [...]}`` on fields. Secret fields are encrypted at rest, masked in
+    every page and log, and left unchanged when the admin submits them empty.
+    """
+
+    title: str
+    description: str
+    config_schema: type | None = None
+    actions: tuple[Action, ...] = ()
+    homepage: str | None = None
+
+
+@dataclass(frozen=True)
+class WebhookResponse:
+    """What ``handle_webhook`` returns: the HTTP status to answer and the state
+    changes to apply to linked invoices, as ``{remote_id: RemoteInvoice}``."""
+
+    status: int
+    updates: tuple[RemoteInvoice, ...] = ()
+    message: str = ""
+
+
+# --- invoice data handed to plugins -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalculationSettings:
+    """How the host computes invoice totals (see ``host.money``)."""
+
+    rounding_method: Literal["half_up", "bankers", "truncate"]
+    round_before_sum: bool
+    apply_taxes_per_line: bool
+
+
+@dataclass(frozen=True)
+class CompanyData:
+    name: str
+    tax_id: str
+    country: str
+    currency: str
+    address: str
+    calculation: CalculationSettings
+
+
+@dataclass(frozen=True)
+class ClientData:
+    code: str
+    name: str
+    email: str
+    tax_id: str
+    tax_scheme: str
+    country: str
+    address: str
+    city: str
+    postal_code: str
+
+
+@dataclass(frozen=True)
+class TaxData:
+    name: str
+    percent: Decimal
+    category: str  # S, AA, E, Z, AE, ...
+
+
+@dataclass(frozen=True)
+class LineData:
+    service: str | None
+    description: str
+    quantity: Decimal
+    unit_price: Decimal
+    discount_percent: Decimal
+    taxes: tuple[TaxData, ...]
+    net: Decimal  # quantity x price less the line discount, rounded
+
+
+@dataclass(frozen=True)
+class TaxTotal:
+    tax: TaxData
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class PaymentTermData:
+    name: str
+    days: int
+
+
+@dataclass(frozen=True)
+class InvoiceData:
+    """A client invoice as plugins see it, totals already computed by the host."""
+
+    id: int
+    number: str
+    status: str
+    issue_date: date
+    due_date: date
+    currency: str
+    client: ClientData
+    lines: tuple[LineData, ...]
+    discount_percent: Decimal
+    payment_term: PaymentTermData | None
+    subtotal: Decimal  # sum of line nets
+    discount_amount: Decimal  # invoice-level discount
+    tax_totals: tuple[TaxTotal, ...]
+    total: Decimal
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class LinkData:
+    """The host's record of a local invoice linked to a remote one."""
+
+    remote_id: str | None
+    number: str | None
+    url: str | None
+    state: str | None
+    total: Decimal | None
+    attempt_id: str
+    linked_at: datetime | None
+
+
+class SecretStore(Protocol):
+    """Encrypted per-provider storage for tokens a plugin obtains at run time."""
+
+    def get(self, name: str) -> str | None: ...
+    def set(self, name: str, value: str | None) -> None: ...
+
+
+@dataclass
+class ProviderContext:
+    """Everything the host lends a plugin for one call.
+
+    - ``provider``: the provider key (the entry-point name).
+    - ``company``: the host company, with its calculation settings.
+    - ``secrets``: encrypted storage for tokens; values set here are saved
+      (committed) immediately, so a rotated refresh token survives a crash.
+    - ``state``: small non-secret values the plugin keeps between calls
+      (e.g. a QuickBooks realm ID); call ``save_state()`` to persist changes.
+    - ``lock(name)``: a lock shared by every worker process, for work that
+      must not run twice at once (e.g. refreshing an OAuth token).
+    - ``callback_url``: where an OAuth provider should send the browser back;
+      the host routes it to ``handle_callback``.
+    - ``webhook_url``: the public URL the host routes to ``handle_webhook``.
+    - ``user``: the user acting, or ``None`` (webhooks, CLI).
+    - ``needs_attention(text)``: flag the integration on the Integrations page
+      (e.g. "Reconnect to QuickBooks"); ``needs_attention(None)`` clears it.
+    """
+
+    provider: str
+    company: CompanyData
+    secrets: SecretStore
+    state: dict[str, Any]
+    save_state: Callable[[], None]
+    lock: Callable[[str], ContextManager[None]]
+    needs_attention: Callable[[str | None], None]
+    callback_url: str = ""
+    webhook_url: str = ""
+    user: str | None = None
+

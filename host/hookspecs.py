@@ -1,0 +1,157 @@
+"""The plugin contract: every hook a provider plugin may implement.
+
+A provider is one Python package registered under the ``erp_host`` entry-point
+group; the entry-point name (``b2brouter``, ``quickbooks`` ...) is the provider
+key. Implement hooks as module-level functions decorated with
+``@host.hookimpl``. Only ``provider_info`` is required.
+
+The host calls each hook on **exactly one provider**, the one named by the
+user's action; no other plugin's code runs. Implement only the hooks your
+provider supports: which hooks exist decides what the host shows (no
+``create_remote_invoice`` means no section on invoice pages).
+
+Like pytest hooks, implementations accept any subset of the documented
+arguments, by name. Arguments:
+
+- ``config``: the provider's saved settings, loaded through its schema, with
+  secrets decrypted.
+- ``context``: a :class:`host.ProviderContext` (company, secret store, state,
+  lock, callback and webhook URLs, acting user).
+- ``invoice``: a :class:`host.InvoiceData`; ``link``: a :class:`host.LinkData`.
+
+Errors: return a :class:`host.Result` with ``ok=False`` for every failure you
+expect (bad input, rejected credentials, remote errors, timeouts). Any
+exception a hook raises is caught by the host, recorded in the history and
+shown as "unexpected error"; it never breaks a page.
+"""
+import pluggy
+
+hookspec = pluggy.HookspecMarker("erp_host")
+hookimpl = pluggy.HookimplMarker("erp_host")
+
+
+@hookspec(firstresult=True)
+def provider_info():
+    """Describe the provider. Called at start-up and for every page that lists it.
+
+    :returns: :class:`host.ProviderInfo` (title, description, config schema, actions).
+    """
+
+
+@hookspec(firstresult=True)
+def validate_config(config, context):
+    """Check settings against the remote service. Called when the admin saves
+    the configure form, enables the provider, or asks to re-check.
+
+    The schema has already checked types and required fields. Here, check
+    what only the remote can tell: credentials, account access, settings that
+    must agree with the host's (``context.company.calculation``).
+
+    :returns: :class:`host.Result`; ``ok=False`` with an ``error`` message
+        refuses the save or enable. ``warning`` messages are kept and shown on
+        the configure page (orange plate), ``info``/``success`` as the blue plate.
+    """
+
+
+@hookspec(firstresult=True)
+def enable(config, context):
+    """Called after ``validate_config`` passed, when the admin enables the provider.
+
+    Use it to register webhooks or record a request. Not implemented means
+    nothing more to do.
+
+    :returns: :class:`host.Result`; ``ok=False`` keeps the provider disabled.
+    """
+
+
+@hookspec(firstresult=True)
+def disable(config, context):
+    """Called when the admin disables the provider. Must not fail for remote
+    reasons: the provider is disabled whatever this returns.
+
+    :returns: :class:`host.Result`.
+    """
+
+
+@hookspec(firstresult=True)
+def create_remote_invoice(invoice, config, context, attempt_id):
+    """Create the remote counterpart of ``invoice``. Called from the invoice page.
+
+    Check everything you can before any call and return
+    ``Result.blocked(problems)`` listing *all* problems at once.
+    ``attempt_id`` stays the same when the user retries after a failure whose
+    outcome was unknown (``sent=True``); use it as an idempotency key, or look
+    the invoice up before creating, so a retry never makes a second invoice.
+
+    :returns: :class:`host.Result` with ``remote`` set when ``ok``.
+    """
+
+
+@hookspec(firstresult=True)
+def list_remote_invoices(invoice, search, page, per_page, config, context):
+    """List remote invoices the user may link ``invoice`` to (the link picker).
+
+    :param search: :class:`host.RemoteSearch`.
+    :param page: 1-based page number; ``per_page``: rows wanted.
+    :returns: :class:`host.RemotePage`; on failure an empty page with an
+        ``error`` message.
+    """
+
+
+@hookspec(firstresult=True)
+def link(invoice, remote_id, config, context):
+    """Link ``invoice`` to the existing remote invoice ``remote_id``.
+
+    Read the remote invoice; return ``ok=False`` if it does not exist or may
+    not be linked (e.g. another customer), and ``warning`` messages when its
+    number or total differ from the local invoice.
+
+    :returns: :class:`host.Result` with ``remote`` set when ``ok``.
+    """
+
+
+@hookspec(firstresult=True)
+def unlink(invoice, link, config, context):
+    """Called before the host deletes its link. The remote invoice must be left
+    untouched. Not implemented means nothing to do.
+
+    :returns: :class:`host.Result`; ``ok=False`` keeps the link.
+    """
+
+
+@hookspec(firstresult=True)
+def remote_status(invoice, link, config, context):
+    """Read the linked remote invoice again ("Refresh" on the invoice page).
+
+    :returns: :class:`host.Result` with the fresh ``remote``.
+    """
+
+
+@hookspec(firstresult=True)
+def run_action(name, params, config, context):
+    """Run a button from ``ProviderInfo.actions`` (configure page, admins only).
+
+    :param name: the :class:`host.Action` name; ``params``: form fields posted.
+    :returns: :class:`host.Result`; set ``redirect_url`` to send the browser
+        elsewhere (e.g. an OAuth authorize page).
+    """
+
+
+@hookspec(firstresult=True)
+def handle_callback(params, config, context):
+    """The browser came back to ``context.callback_url`` (e.g. from OAuth).
+
+    :param params: the query string, as a dict of strings.
+    :returns: :class:`host.Result`, shown on the configure page.
+    """
+
+
+@hookspec(firstresult=True)
+def handle_webhook(headers, body, config, context):
+    """The provider called ``context.webhook_url``. No user is logged in:
+    authenticate the request yourself (e.g. an HMAC signature).
+
+    :param headers: dict with lower-case names; ``body``: the raw bytes.
+    :returns: :class:`host.WebhookResponse`; the host applies its ``updates``
+        to the linked invoices with those remote IDs.
+    """

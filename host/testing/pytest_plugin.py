@@ -1,0 +1,1 @@
+"""pytest fixtures for erp-host and its plugins (filled in by host.testing)."""
