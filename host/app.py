@@ -1,0 +1,85 @@
+"""The application factory (cf. the Flask tutorial's ``create_app``)."""
+from __future__ import annotations
+
+import logging
+import os
+import secrets as pysecrets
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from host.extensions import csrf, db, login_manager, migrate
+from host.plugins import Registry, registry_from_env
+from host.secrets import load_or_create_key
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def database_url(instance_path: str, environ=os.environ) -> str:
+    url = environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'erp-host.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: str) -> str:
+    if os.environ.get("ERP_HOST_SECRET_KEY"):
+        return os.environ["ERP_HOST_SECRET_KEY"]
+    path = Path(instance_path) / "secret.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(pysecrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record):
+    """SQLite enforces foreign keys (and their ON DELETE) only when asked."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app. ``test_config`` may set any Flask setting, plus
+    ``PROVIDER_REGISTRY`` (a ready :class:`host.plugins.Registry`) to skip
+    entry-point loading."""
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("ERP_HOST_INSTANCE") or None
+    app = Flask(__name__, instance_path=instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        PUBLIC_URL=os.environ.get("ERP_HOST_PUBLIC_URL", ""),
+    )
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    app.config.setdefault("ENCRYPTION_KEY", load_or_create_key(app.instance_path))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+    registry: Registry = app.config.get("PROVIDER_REGISTRY") or registry_from_env()
+    app.extensions["erp_host_registry"] = registry
+    if os.environ.get("ERP_HOST_TRACE_PLUGINS", "") not in ("", "0"):
+        logging.getLogger("host.plugins").setLevel(logging.INFO)
+
+    from host import auth, views
+
+    auth.init_app(app)
+    views.register(app)
+    return app

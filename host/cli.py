@@ -1,0 +1,71 @@
+"""The ``erp-host`` console script: Flask's commands (``run``, ``db``) plus ours."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from host.app import create_app
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["admin", "user"]), default="user", show_default=True)
+@click.password_option(help="Asked for when not given.")
+@with_appcontext
+def create_user_command(username: str, role: str, password: str) -> None:
+    """Create a user who can log in."""
+    from host.auth import create_user
+
+    try:
+        create_user(username, password, role)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"Created {role} {username}.")
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """Print the installed providers as JSON."""
+    from host.integrations.settings import is_enabled
+
+    registry = current_app.extensions["erp_host_registry"]
+    rows = []
+    for key, provider in sorted(registry.providers.items()):
+        row = provider.as_json()
+        row["enabled"] = is_enabled(key)
+        rows.append(row)
+    click.echo(json.dumps(rows, indent=2))
+
+
+@click.command("load-demo")
+@with_appcontext
+def load_demo_command() -> None:
+    """Load demo company, users, clients, services, taxes, terms and invoices."""
+    from host.demo import DEMO_USERS, load_demo
+
+    load_demo()
+    for username, (password, role) in DEMO_USERS.items():
+        click.echo(f"demo {role}: {username} / {password}")
+
+
+def _commands():
+    commands = [create_user_command, plugins_command, load_demo_command]
+    from host.demo_run import demo_command
+
+    commands.append(demo_command)
+    try:
+        from host.scaffold import new_provider
+    except ImportError:
+        return commands
+    return commands + [new_provider]
+
+
+def main() -> None:
+    group = FlaskGroup(create_app=create_app, help="erp-host: the ERP and its integrations.")
+    for command in _commands():
+        group.add_command(command)
+    group.main()

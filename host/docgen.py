@@ -1,0 +1,222 @@
+"""Generate the hook reference in ``docs/plugins.md`` from the code itself.
+
+The part of the page between ``<!-- hooks:start -->`` and
+``<!-- hooks:end -->`` is rendered from ``host/hookspecs.py`` (every hook with
+its exact signature and docstring) and ``host/api.py`` (every public type with
+its docstring and fields), so the docs cannot drift from the contract; a test
+fails when the page is out of date.
+
+    python -m host.docgen           # rewrite docs/plugins.md
+    python -m host.docgen --check   # exit 1 if it is out of date
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import inspect
+import re
+import sys
+import typing
+from pathlib import Path
+
+import host
+from host import api, hookspecs
+
+START = "<!-- hooks:start -->"
+END = "<!-- hooks:end -->"
+DEFAULT_PATH = Path("docs/plugins.md")
+SPEC_MARKER = "erp_host_spec"  # pluggy sets "<project>_spec" on each hookspec function
+
+
+def hook_specs() -> list:
+    """The hookspec functions, in the order ``hookspecs.py`` declares them."""
+    specs = [value for value in vars(hookspecs).values() if callable(value) and hasattr(value, SPEC_MARKER)]
+    return sorted(specs, key=lambda fn: fn.__code__.co_firstlineno)
+
+
+def hook_signature(spec) -> str:
+    """``name(arg, ...)``: exactly what a plugin may accept."""
+    return f"{spec.__name__}({', '.join(inspect.signature(spec).parameters)})"
+
+
+def public_types() -> list[type]:
+    """Classes of ``host.api`` that ``host`` exports, in declaration order."""
+    exported = set(host.__all__)
+    return [
+        value
+        for name, value in vars(api).items()
+        if inspect.isclass(value) and value.__module__ == api.__name__ and name in exported
+    ]
+
+
+def markdown(docstring: str | None) -> str:
+    """Turn the reST roles used in docstrings into Markdown."""
+    text = docstring or ""
+    text = re.sub(r":class:`([\w.]+)`", _class_link, text)
+    text = re.sub(r":(?:param|arg) (\w+):", r"- **\1**:", text)
+    text = re.sub(r":returns?:", "- **returns**:", text)
+    text = re.sub(r":raises (\w+):", r"- **raises** `\1`:", text)
+    return re.sub(r"``([^`]+)``", r"`\1`", text)
+
+
+def _class_link(match: re.Match) -> str:
+    """Link ``host.X`` to its section below; other classes stay plain code."""
+    name = match.group(1)
+    if name.startswith("host."):
+        return f"[`{name[5:]}`](#{name[5:]})"
+    return f"`{name}`"
+
+
+def anchor(name: str) -> str:
+    return f'<a id="{name}"></a>'
+
+
+def render_hook(spec) -> str:
+    return f"### `{hook_signature(spec)}`\n\n{anchor(spec.__name__)}\n\n{markdown(inspect.getdoc(spec))}\n"
+
+
+def render_type(cls: type) -> str:
+    parts = [f"### `{cls.__name__}`", anchor(cls.__name__), markdown(_own_doc(cls))]
+    if dataclasses.is_dataclass(cls):
+        comments = _field_comments(cls)
+        parts.append(
+            "\n".join(
+                f"- `{_field(f)}`" + (f": {comments[f.name]}" if f.name in comments else "")
+                for f in dataclasses.fields(cls)
+            )
+        )
+    members = _members(cls)
+    if members:
+        parts.append("\n".join(members))
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def _own_doc(cls: type) -> str | None:
+    """The class docstring, unless it is the one ``@dataclass`` makes up."""
+    doc = inspect.getdoc(cls)
+    return None if doc and doc.startswith(f"{cls.__name__}(") else doc
+
+
+def _field_comments(cls: type) -> dict[str, str]:
+    """Trailing ``# comments`` on field lines: they explain the field."""
+    comments = {}
+    for line in inspect.getsource(cls).splitlines():
+        found = re.match(r"\s+(\w+):[^#]*#\s*(.+)$", line)
+        if found:
+            comments[found.group(1)] = found.group(2).strip()
+    return comments
+
+
+def aliases() -> list[str]:
+    """Type aliases of ``host.api`` used in field types (e.g. ``Level``)."""
+    return [
+        f"- `{name} = {value!r}`".replace("typing.", "")
+        for name, value in vars(api).items()
+        if typing.get_origin(value) is typing.Literal
+    ]
+
+
+def _field(f: dataclasses.Field) -> str:
+    text = f"{f.name}: {f.type}"
+    if f.default is not dataclasses.MISSING:
+        return f"{text} = {f.default!r}"
+    if f.default_factory is not dataclasses.MISSING:
+        return f"{text} = {f.default_factory.__name__}()"
+    return text
+
+
+def _members(cls: type) -> list[str]:
+    """Public methods and properties the class itself defines."""
+    lines = []
+    for name, member in vars(cls).items():
+        if name.startswith("_"):
+            continue
+        if isinstance(member, property):
+            lines.append(f"- property `{name}`" + _summary(member.fget))
+        elif isinstance(member, classmethod):
+            lines.append(f"- classmethod `{name}{_signature(member.__func__)}`" + _summary(member.__func__))
+        elif inspect.isfunction(member):
+            lines.append(f"- method `{name}{_signature(member)}`" + _summary(member))
+    return lines
+
+
+def _signature(fn) -> str:
+    """``(a: str, b: int = 1) -> Result`` without ``self``/``cls``, with the
+    annotations as written (they are strings under postponed evaluation)."""
+    signature = inspect.signature(fn)
+    parts, star_done = [], False
+    for param in list(signature.parameters.values())[1:]:
+        prefix = ""
+        if param.kind is param.VAR_POSITIONAL:
+            prefix, star_done = "*", True
+        elif param.kind is param.VAR_KEYWORD:
+            prefix = "**"
+        elif param.kind is param.KEYWORD_ONLY and not star_done:
+            parts.append("*")
+            star_done = True
+        text = prefix + param.name
+        if param.annotation is not param.empty:
+            text += f": {_annotation(param.annotation)}"
+        if param.default is not param.empty:
+            text += f" = {param.default!r}"
+        parts.append(text)
+    returns = signature.return_annotation
+    suffix = "" if returns is signature.empty else f" -> {_annotation(returns)}"
+    return f"({', '.join(parts)}){suffix}"
+
+
+def _annotation(value) -> str:
+    return value.strip("'\"") if isinstance(value, str) else inspect.formatannotation(value)
+
+
+def _summary(fn) -> str:
+    doc = inspect.getdoc(fn)
+    return f": {markdown(doc.splitlines()[0])}" if doc else ""
+
+
+def render() -> str:
+    """The generated block, markers included."""
+    sections = [
+        START,
+        "<!-- Generated by `python -m host.docgen` from host/hookspecs.py and host/api.py: do not edit. -->",
+        "## Hook reference",
+        markdown(inspect.getdoc(hookspecs)),
+        *[render_hook(spec) for spec in hook_specs()],
+        "## Types (`host.api`)",
+        markdown(inspect.getdoc(api)),
+        *[render_type(cls) for cls in public_types()],
+        "### Type aliases",
+        "\n".join(aliases()),
+        END,
+    ]
+    return "\n\n".join(section.strip("\n") for section in sections) + "\n"
+
+
+def update(page: str) -> str:
+    """``page`` with its generated block replaced by a fresh one."""
+    start, end = page.find(START), page.find(END)
+    if start < 0 or end < start:
+        raise ValueError(f"the page needs a {START} ... {END} block")
+    return page[:start] + render() + page[end + len(END):].lstrip("\n")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m host.docgen", description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", nargs="?", type=Path, default=DEFAULT_PATH)
+    parser.add_argument("--check", action="store_true", help="exit 1 if the page is out of date; change nothing")
+    args = parser.parse_args(argv)
+    page = args.path.read_text()
+    fresh = update(page)
+    if args.check:
+        if fresh != page:
+            print(f"{args.path} is out of date: run python -m host.docgen", file=sys.stderr)
+            return 1
+        return 0
+    if fresh != page:
+        args.path.write_text(fresh)
+        print(f"updated {args.path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

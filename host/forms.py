@@ -1,0 +1,224 @@
+"""The ERP's forms (Flask-WTF: every top-level form carries a CSRF token).
+
+Numbers are parsed as ``Decimal`` (never float) and checked against the
+database columns they end in: at most 4 decimal places, and small enough for
+``Numeric(16, 4)`` money and ``Numeric(7, 4)`` percentages.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
+
+from host.invoice_data import plain
+from host.models import INVOICE_STATUSES, ROUNDING_METHODS, TAX_CATEGORIES
+
+ROUNDING_LABELS = {
+    "half_up": "Half up (0.125 → 0.13, halves away from zero)",
+    "bankers": "Banker's rounding (0.125 → 0.12, halves to the even digit)",
+    "truncate": "Truncate (0.129 → 0.12, drop the extra digits)",
+}
+TAX_CATEGORY_LABELS = {
+    "S": "S – Standard rate",
+    "AA": "AA – Lower rate",
+    "E": "E – Exempt from tax",
+    "Z": "Z – Zero rated goods",
+    "AE": "AE – Reverse charge",
+    "K": "K – Intra-community supply",
+    "G": "G – Export outside the EU",
+    "O": "O – Outside the scope of VAT",
+    "L": "L – Canary Islands tax (IGIC)",
+    "M": "M – Ceuta and Melilla tax (IPSI)",
+}
+STATUS_LABELS = {"draft": "Draft", "issued": "Issued", "paid": "Paid", "cancelled": "Cancelled"}
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MONEY_LIMIT = Decimal("1e12")  # Numeric(16, 4) keeps 12 digits before the point
+MAX_PLACES = 4
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def upper(value):
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+class Required:
+    """Like ``InputRequired``, with a message of our own and no second "not a valid ..." error."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.raw_data or not str(field.raw_data[0]).strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+def parsed(form, field):
+    """Stop after a parse error ("Not a valid decimal value."): range checks on nothing only add noise."""
+    if field.process_errors:
+        raise StopValidation()
+
+
+def places(form, field) -> None:
+    """Refuse more decimal places than the database column stores."""
+    if field.data is not None and field.data.is_finite() and field.data.as_tuple().exponent < -MAX_PLACES:
+        raise ValidationError(f"Use at most {MAX_PLACES} decimal places.")
+
+
+class PlainDecimalField(DecimalField):
+    """A Decimal input shown without the database's trailing zeros (12.5000 → 12.5)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, places=None, **kwargs)
+
+    def _value(self):
+        if not self.raw_data and self.data is not None and self.data.is_finite():
+            return str(plain(self.data))
+        return super()._value()
+
+
+def number_field(label: str, required: str | None, low, high, range_message: str, **kwargs) -> PlainDecimalField:
+    """A Decimal field: required (with ``required`` as message) or optional, in [low, high], <= 4 places."""
+    first = Required(required) if required else Optional()
+    return PlainDecimalField(
+        label, [first, parsed, NumberRange(min=low, max=high, message=range_message), places], **kwargs
+    )
+
+
+class CompanyForm(FlaskForm):
+    name = StringField("Company name", [DataRequired(), Length(max=200)], filters=[strip])
+    address = TextAreaField("Address", [Length(max=2000)], filters=[strip])
+    tax_id = StringField("Tax ID", [Length(max=50)], filters=[strip])
+    country = StringField(
+        "Country", [DataRequired(), Regexp(r"^[A-Z]{2}$", message="Use the 2-letter ISO code, e.g. ES.")],
+        filters=[upper],
+    )
+    currency = StringField(
+        "Home currency", [DataRequired(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
+        filters=[upper],
+    )
+    rounding_method = SelectField(
+        "Rounding method", choices=[(m, ROUNDING_LABELS[m]) for m in ROUNDING_METHODS]
+    )
+    round_before_sum = BooleanField("Round before sum")
+    apply_taxes_per_line = BooleanField("Apply taxes per line")
+
+
+class ClientForm(FlaskForm):
+    code = StringField("Code", [DataRequired(), Length(max=40)], filters=[strip])
+    name = StringField("Display name", [DataRequired(), Length(max=200)], filters=[strip])
+    email = StringField("Email", [Optional(), Length(max=200)], filters=[strip])
+    tax_id = StringField("Tax ID", [Length(max=50)], filters=[strip])
+    tax_scheme = StringField("Tax scheme", [Length(max=20)], filters=[strip])
+    country = StringField(
+        "Country", [Optional(), Regexp(r"^[A-Z]{2}$", message="Use the 2-letter ISO code, e.g. ES.")],
+        filters=[upper],
+    )
+    address = TextAreaField("Address", [Length(max=2000)], filters=[strip])
+    city = StringField("City", [Length(max=100)], filters=[strip])
+    postal_code = StringField("Postal code", [Length(max=20)], filters=[strip])
+
+    def validate_email(self, field):
+        if field.data and not EMAIL.match(field.data):
+            raise ValidationError("Not a valid email address.")
+
+
+class ServiceForm(FlaskForm):
+    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[strip])
+    unit_price = number_field(
+        "Unit price", "Give a unit price (0 is allowed).", 0, MONEY_LIMIT, "The price must be 0 or more."
+    )
+
+
+class TaxForm(FlaskForm):
+    name = StringField("Name", [DataRequired(), Length(max=100)], filters=[strip])
+    percent = number_field(
+        "Percent", "Give the percent (0 is allowed).", -100, 100, "The percent must be between -100 and 100.",
+        description="Negative for a withholding, e.g. -15.",
+    )
+    category = SelectField("Category", choices=[(c, TAX_CATEGORY_LABELS[c]) for c in TAX_CATEGORIES])
+
+
+class PaymentTermForm(FlaskForm):
+    name = StringField("Name", [DataRequired(), Length(max=100)], filters=[strip])
+    days = IntegerField(
+        "Days",
+        [Required("Give the number of days (0 is allowed)."), parsed,
+         NumberRange(min=0, max=3650, message="The days must be between 0 and 3650.")],
+    )
+
+
+class LineForm(Form):
+    """One invoice line; a row left entirely empty is ignored (see ``InvoiceForm``)."""
+
+    service = SelectField("Service", coerce=int, default=0)
+    description = TextAreaField("Description", [Length(max=2000)], filters=[strip])
+    quantity = number_field("Quantity", None, Decimal("0.0001"), MONEY_LIMIT, "The quantity must be more than 0.")
+    unit_price = number_field("Unit price", None, 0, MONEY_LIMIT, "The price must be 0 or more.")
+    discount_percent = number_field("Discount %", None, 0, 100, "The discount must be between 0 and 100 %.")
+    taxes = SelectMultipleField("Taxes", coerce=int)
+
+    def is_blank(self) -> bool:
+        typed = [self.description.data or ""] + [
+            (field.raw_data or [""])[0] if field.raw_data else "" for field in (self.quantity, self.unit_price)
+        ]
+        return not self.service.data and not any(str(value).strip() for value in typed)
+
+
+class InvoiceForm(FlaskForm):
+    number = StringField("Number", [DataRequired(), Length(max=40)], filters=[strip])
+    client = SelectField("Client", coerce=int, default=0)
+    issue_date = DateField("Issue date", [DataRequired(message="Give the issue date.")])
+    due_date = DateField(
+        "Due date", [Optional()], description="Left empty: the issue date plus the payment term's days."
+    )
+    currency = StringField(
+        "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
+        filters=[upper], description="Left empty: the company's home currency.",
+    )
+    status = SelectField("Status", choices=[(s, STATUS_LABELS[s]) for s in INVOICE_STATUSES])
+    payment_term = SelectField("Payment term", coerce=int, default=0)
+    discount_percent = number_field(
+        "Invoice discount %", None, 0, 100, "The discount must be between 0 and 100 %."
+    )
+    notes = TextAreaField("Notes", [Length(max=5000)], filters=[strip])
+    taxes = SelectMultipleField("Invoice taxes", coerce=int)
+    lines = FieldList(FormField(LineForm), min_entries=1)
+
+    def validate_client(self, field):
+        if not field.data:
+            raise ValidationError("Choose a client.")
+
+    def validate_due_date(self, field):
+        if field.data and self.issue_date.data and field.data < self.issue_date.data:
+            raise ValidationError("The due date cannot be before the issue date.")
+
+    def filled_lines(self) -> list[LineForm]:
+        return [entry.form for entry in self.lines.entries if not entry.form.is_blank()]
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for line in self.filled_lines():
+            if not line.service.data and not line.description.data:
+                line.description.errors.append("Give a description or choose a service.")
+                ok = False
+        return ok

@@ -1,0 +1,56 @@
+"""Recording integration actions: the invoice history and the admin's log."""
+from __future__ import annotations
+
+from host.api import Result
+from host.extensions import db
+from host.models import IntegrationEvent
+
+
+def redact(text: str | None, secrets: list[str]) -> str | None:
+    """Replace every known secret in ``text`` so it never reaches the history."""
+    if not text:
+        return text
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "[redacted]")
+    return text
+
+
+def summary(result: Result) -> str:
+    parts = []
+    for message in result.messages:
+        parts.append(message.text + (" " + "; ".join(message.details) if message.details else ""))
+    return " ".join(parts)
+
+
+def outcome_of(result: Result) -> str:
+    if result.ok:
+        return "ok"
+    return "blocked" if result.problems else "failed"
+
+
+def record(
+    provider: str,
+    action: str,
+    outcome: str,
+    message: str,
+    *,
+    invoice_id: int | None = None,
+    username: str | None = None,
+    request_id: str | None = None,
+    error_detail: str | None = None,
+    secrets: list[str] | None = None,
+) -> IntegrationEvent:
+    """Add one event to the session; the caller commits with its own change."""
+    event = IntegrationEvent(
+        provider=provider,
+        invoice_id=invoice_id,
+        username=username,
+        action=action,
+        outcome=outcome,
+        message=redact(message, secrets or []) or "",
+        request_id=request_id,
+        error_detail=redact(error_detail, secrets or []),
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,286 @@
+"""What users do with an invoice at a provider: create, link, refresh, unlink.
+
+Double-submit safety: before the provider is called, the (invoice, provider)
+link row is reserved in its own committed transaction. A second request
+finds the row (or fails on its unique constraint) and is refused, so one
+click, two tabs or a retry can never create two remote invoices. A failure
+whose outcome is unknown keeps the row as ``failed`` with its ``attempt_id``;
+the retry reuses that ID as the provider's idempotency key.
+"""
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from host.api import LinkData, Message, RemoteInvoice, RemotePage, RemoteSearch, Result
+from host.extensions import db
+from host.integrations import history
+from host.integrations.calls import PluginCrashed, call, provider_title
+from host.integrations.settings import is_enabled, registry, stored_secret_values
+from host.invoice_data import invoice_data
+from host.models import Invoice, RemoteLink
+from host.plugins import Provider, UnknownProvider
+
+PENDING_TIMEOUT = timedelta(minutes=5)  # a pending row older than this is from a crashed request
+
+
+class NotAvailable(Exception):
+    """The provider is not installed, not enabled or cannot do this."""
+
+
+def available_provider(key: str, hook: str) -> Provider:
+    try:
+        provider = registry().get(key)
+    except UnknownProvider:
+        raise NotAvailable(f"The integration {key!r} is not installed.") from None
+    if not is_enabled(key):
+        raise NotAvailable(f"{provider_title(provider)} is not enabled. An admin can enable it in Settings → Integrations.")
+    if not provider.implements(hook):
+        raise NotAvailable(f"{provider_title(provider)} cannot do this.")
+    return provider
+
+
+def link_for(invoice: Invoice, key: str) -> RemoteLink | None:
+    return db.session.execute(db.select(RemoteLink).filter_by(invoice_id=invoice.id, provider=key)).scalar_one_or_none()
+
+
+def link_data(link: RemoteLink) -> LinkData:
+    return LinkData(
+        remote_id=link.remote_id,
+        number=link.remote_number,
+        url=link.remote_url,
+        state=link.remote_state,
+        total=link.remote_total,
+        attempt_id=link.attempt_id,
+        linked_at=link.linked_at,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _reserve(invoice: Invoice, key: str) -> tuple[RemoteLink | None, str | None]:
+    """Claim the link row for one request. Returns (row, None) or (None, why not)."""
+    existing = link_for(invoice, key)
+    if existing is None:
+        row = RemoteLink(invoice_id=invoice.id, provider=key, status="pending", attempt_id=uuid.uuid4().hex)
+        db.session.add(row)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            return None, "Another request for this invoice is in progress. Wait a moment and reload the page."
+        return row, None
+    if existing.status == "linked":
+        return None, f"This invoice is already linked to {existing.remote_number or existing.remote_id}."
+    stale = existing.status == "pending" and _aware(existing.updated_at) < _now() - PENDING_TIMEOUT
+    if existing.status != "failed" and not stale:
+        return None, "Another request for this invoice is in progress. Wait a moment and reload the page."
+    claimed = db.session.execute(
+        update(RemoteLink)
+        .where(RemoteLink.id == existing.id, RemoteLink.status == existing.status, RemoteLink.updated_at == existing.updated_at)
+        .values(status="pending", updated_at=_now())
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return None, "Another request for this invoice is in progress. Wait a moment and reload the page."
+    db.session.refresh(existing)
+    return existing, None
+
+
+def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
+    link.status = "linked"
+    link.remote_id = remote.remote_id
+    link.remote_number = remote.number
+    link.remote_url = remote.url
+    link.remote_state = remote.state
+    link.remote_state_detail = remote.state_detail
+    link.remote_total = remote.total
+    link.remote_balance = remote.balance
+    link.remote_currency = remote.currency
+    link.last_error = None
+    link.refreshed_at = _now()
+
+
+def total_warning(invoice: Invoice, remote: RemoteInvoice, local_total: Decimal, title: str) -> Message | None:
+    if remote.total is None or Decimal(remote.total) == local_total:
+        return None
+    return Message(
+        "warning",
+        f"The {title} total {remote.total} differs from this invoice's total {local_total}.",
+        ("Check the calculation settings and the invoice lines on both sides.",),
+    )
+
+
+def _finish(invoice: Invoice, provider: Provider, action: str, link: RemoteLink, result: Result, username: str | None, fresh_row: bool) -> Result:
+    """Store ``result`` on the reserved ``link`` and in the history, then commit."""
+    title = provider_title(provider)
+    if result.ok and result.remote is not None:
+        _store_remote(link, result.remote)
+        link.linked_at = _now()
+        warning = total_warning(invoice, result.remote, invoice_data(invoice).total, title)
+        if warning:
+            result = replace(result, messages=result.messages + (warning,))
+    elif result.ok:
+        result = Result.failure(f"{title} reported success but returned no invoice.", error_detail=result.error_detail)
+    if not result.ok:
+        error_text = history.summary(result)
+        if not result.sent and fresh_row:
+            db.session.delete(link)
+        else:
+            link.status = "failed"
+            link.last_error = error_text
+    history.record(
+        provider.key,
+        action,
+        history.outcome_of(result),
+        history.summary(result),
+        invoice_id=invoice.id,
+        username=username,
+        request_id=result.request_id,
+        error_detail=result.error_detail,
+        secrets=stored_secret_values(provider.key),
+    )
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        other = db.session.execute(
+            db.select(RemoteLink).filter_by(provider=provider.key, remote_id=result.remote.remote_id)
+        ).scalar_one_or_none()
+        held_by = other.invoice.number if other else "another invoice"
+        row = db.session.get(RemoteLink, link.id)
+        if row is not None and fresh_row:
+            db.session.delete(row)
+        elif row is not None:
+            row.status = "failed"
+        history.record(provider.key, action, "failed", f"Already linked to invoice {held_by}.", invoice_id=invoice.id, username=username)
+        db.session.commit()
+        return Result.failure(f"That {title} invoice is already linked to invoice {held_by}.", sent=False)
+    return result
+
+
+def create_remote(invoice: Invoice, key: str, username: str | None) -> Result:
+    provider = available_provider(key, "create_remote_invoice")
+    fresh_row = link_for(invoice, key) is None
+    link, refusal = _reserve(invoice, key)
+    if link is None:
+        return Result.failure(refusal, sent=False)
+    try:
+        result = call(provider, "create_remote_invoice", username, invoice=invoice_data(invoice), attempt_id=link.attempt_id)
+    except PluginCrashed as crash:
+        result = crash.result
+    return _finish(invoice, provider, "create", link, result, username, fresh_row)
+
+
+def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None) -> Result:
+    provider = available_provider(key, "link")
+    fresh_row = link_for(invoice, key) is None
+    link, refusal = _reserve(invoice, key)
+    if link is None:
+        return Result.failure(refusal, sent=False)
+    try:
+        result = call(provider, "link", username, invoice=invoice_data(invoice), remote_id=remote_id)
+    except PluginCrashed as crash:
+        result = crash.result
+    if not result.ok:
+        result = replace(result, sent=False)  # linking creates nothing remotely
+        if not fresh_row:
+            # keep the earlier failed create (and its attempt ID) for a later retry
+            link.status = "failed"
+    return _finish(invoice, provider, "link", link, result, username, fresh_row)
+
+
+def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
+    provider = available_provider(key, "remote_status")
+    link = link_for(invoice, key)
+    if link is None or link.status != "linked":
+        return Result.failure("This invoice is not linked yet.")
+    try:
+        result = call(provider, "remote_status", username, invoice=invoice_data(invoice), link=link_data(link))
+    except PluginCrashed as crash:
+        result = crash.result
+    if result.ok and result.remote is not None:
+        _store_remote(link, result.remote)
+        warning = total_warning(invoice, result.remote, invoice_data(invoice).total, provider_title(provider))
+        if warning:
+            result = replace(result, messages=result.messages + (warning,))
+    elif not result.ok:
+        link.last_error = history.summary(result)
+    history.record(
+        key, "refresh", history.outcome_of(result), history.summary(result),
+        invoice_id=invoice.id, username=username, request_id=result.request_id,
+        error_detail=result.error_detail, secrets=stored_secret_values(key),
+    )
+    db.session.commit()
+    return result
+
+
+def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
+    """Remove the host's link; the remote invoice is left untouched."""
+    try:
+        provider = registry().get(key)
+    except UnknownProvider:
+        raise NotAvailable(f"The integration {key!r} is not installed.") from None
+    link = link_for(invoice, key)
+    if link is None:
+        return Result.failure("This invoice is not linked.")
+    result = Result.success()
+    if provider.implements("unlink") and link.status == "linked":
+        try:
+            result = call(provider, "unlink", username, invoice=invoice_data(invoice), link=link_data(link))
+        except PluginCrashed as crash:
+            result = crash.result
+    described = link.remote_number or link.remote_id or "the pending request"
+    if result.ok:
+        db.session.delete(link)
+        result = Result(ok=True, messages=result.messages + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
+    history.record(
+        key, "unlink", history.outcome_of(result), history.summary(result),
+        invoice_id=invoice.id, username=username, request_id=result.request_id,
+        error_detail=result.error_detail, secrets=stored_secret_values(key),
+    )
+    db.session.commit()
+    return result
+
+
+def remote_page(invoice: Invoice, key: str, search: RemoteSearch, page: int, per_page: int, username: str | None) -> RemotePage:
+    provider = available_provider(key, "list_remote_invoices")
+    try:
+        return call(
+            provider, "list_remote_invoices", username,
+            invoice=invoice_data(invoice), search=search, page=page, per_page=per_page,
+        )
+    except PluginCrashed as crash:
+        history.record(key, "list", "error", history.summary(crash.result), invoice_id=invoice.id,
+                       username=username, error_detail=crash.result.error_detail)
+        db.session.commit()
+        return RemotePage(items=(), page=page, per_page=per_page, total=0, messages=crash.result.messages)
+
+
+def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
+    """Store pushed state changes on the linked invoices; returns how many matched."""
+    matched = 0
+    for remote in updates:
+        link = db.session.execute(db.select(RemoteLink).filter_by(provider=key, remote_id=remote.remote_id)).scalar_one_or_none()
+        if link is None:
+            continue
+        matched += 1
+        link.remote_state = remote.state or link.remote_state
+        link.remote_state_detail = remote.state_detail
+        if remote.total is not None:
+            link.remote_total = remote.total
+        link.refreshed_at = _now()
+        history.record(key, "webhook", "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
+    db.session.commit()
+    return matched

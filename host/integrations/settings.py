@@ -1,0 +1,166 @@
+"""Per-provider state the host keeps: enabled flag, config, secrets, notices.
+
+Config is split on the provider's schema: fields with ``metadata["secret"]``
+go to ``provider_secrets`` encrypted, the rest to ``provider_settings.config``.
+Plugins always receive the two merged and loaded through the schema.
+"""
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timezone
+from typing import Any
+
+from flask import current_app, has_request_context, url_for
+from marshmallow import Schema, ValidationError
+
+from host.api import Message, ProviderContext
+from host.extensions import db
+from host.invoice_data import company_data
+from host.locks import shared_lock
+from host.models import Company, ProviderSecret, ProviderSetting
+from host.plugins import Provider, Registry
+from host.secrets import CONFIG_PREFIX, TOKEN_PREFIX, CommittingSecretBox, SecretBox
+
+
+def registry() -> Registry:
+    return current_app.extensions["erp_host_registry"]
+
+
+def setting_for(key: str) -> ProviderSetting:
+    setting = db.session.get(ProviderSetting, key)
+    if setting is None:
+        setting = ProviderSetting(provider=key, enabled=False, config={}, state={}, notices=[])
+        db.session.add(setting)
+        db.session.flush()
+    return setting
+
+
+def is_enabled(key: str) -> bool:
+    setting = db.session.get(ProviderSetting, key)
+    return bool(setting and setting.enabled)
+
+
+def schema_for(provider: Provider) -> Schema | None:
+    schema_class = provider.info.config_schema if provider.info else None
+    return schema_class() if schema_class else None
+
+
+def secret_fields(schema: Schema | None) -> list[str]:
+    if schema is None:
+        return []
+    return [name for name, field in schema.fields.items() if field.metadata.get("secret")]
+
+
+def _config_box(key: str) -> SecretBox:
+    return SecretBox(current_app.config["ENCRYPTION_KEY"], key, CONFIG_PREFIX)
+
+
+def stored_secret_values(key: str) -> list[str]:
+    """Every secret the host holds for ``key``, decrypted: used to redact text."""
+    rows = db.session.execute(db.select(ProviderSecret).filter_by(provider=key)).scalars()
+    values = []
+    for row in rows:
+        prefix = CONFIG_PREFIX if row.name.startswith(CONFIG_PREFIX) else TOKEN_PREFIX
+        value = SecretBox(current_app.config["ENCRYPTION_KEY"], key, prefix).get(row.name[len(prefix):])
+        if value:
+            values.append(value)
+    return values
+
+
+def load_config(provider: Provider) -> dict[str, Any]:
+    """The provider's config as its hooks receive it (secrets decrypted)."""
+    setting = setting_for(provider.key)
+    schema = schema_for(provider)
+    raw = dict(setting.config or {})
+    box = _config_box(provider.key)
+    for name in secret_fields(schema):
+        value = box.get(name)
+        if value is not None:
+            raw[name] = value
+    if schema is None:
+        return raw
+    try:
+        return schema.load(raw, partial=True)
+    except ValidationError:
+        return raw
+
+
+def parse_form(provider: Provider, form: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+    """Load a submitted configure form. Empty secret inputs keep the stored value."""
+    schema = schema_for(provider)
+    if schema is None:
+        return {}, {}
+    box = _config_box(provider.key)
+    data: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        if type(field).__name__ == "Boolean":
+            data[name] = name in form
+            continue
+        value = form.get(name, "").strip()
+        if field.metadata.get("secret") and not value:
+            value = box.get(name) or ""
+        if value == "" and not field.required:
+            continue
+        data[name] = value
+    try:
+        return schema.load(data), {}
+    except ValidationError as error:
+        return None, {k: v if isinstance(v, list) else [str(v)] for k, v in error.messages.items()}
+
+
+def save_config(provider: Provider, config: dict[str, Any]) -> None:
+    schema = schema_for(provider)
+    secrets = set(secret_fields(schema))
+    dumped = schema.dump(config) if schema else dict(config)
+    setting = setting_for(provider.key)
+    setting.config = {k: v for k, v in dumped.items() if k not in secrets}
+    box = _config_box(provider.key)
+    for name in secrets:
+        box.set(name, config.get(name) or None)
+
+
+def store_notices(key: str, messages: tuple[Message, ...]) -> None:
+    setting = setting_for(key)
+    setting.notices = [dataclasses.asdict(m) | {"details": list(m.details)} for m in messages]
+    setting.checked_at = datetime.now(timezone.utc)
+
+
+def public_url(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    if not has_request_context():
+        return ""
+    return url_for(endpoint, _external=True, **values)
+
+
+def make_context(key: str, username: str | None) -> ProviderContext:
+    """The ``ProviderContext`` for one hook call on ``key``."""
+    setting = setting_for(key)
+    state = dict(setting.state or {})
+
+    def save_state() -> None:
+        row = setting_for(key)
+        row.state = dict(state)
+        db.session.commit()
+
+    def needs_attention(text: str | None) -> None:
+        row = setting_for(key)
+        row.attention = text
+        db.session.commit()
+
+    instance_path = current_app.instance_path
+    return ProviderContext(
+        provider=key,
+        company=company_data(Company.get()),
+        secrets=CommittingSecretBox(current_app.config["ENCRYPTION_KEY"], key, TOKEN_PREFIX),
+        state=state,
+        save_state=save_state,
+        lock=lambda name: shared_lock(f"{key}:{name}", instance_path),
+        needs_attention=needs_attention,
+        callback_url=public_url("hooks.callback", provider=key),
+        webhook_url=public_url("hooks.webhook", provider=key),
+        user=username,
+    )

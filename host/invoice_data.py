@@ -1,0 +1,110 @@
+"""Turning an ``Invoice`` row into totals and into the plain ``InvoiceData`` plugins get."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from host.api import (
+    CalculationSettings,
+    ClientData,
+    CompanyData,
+    InvoiceData,
+    LineData,
+    PaymentTermData,
+    TaxData,
+)
+from host.models import Company, Invoice, Tax
+from host.money import LineInput, Totals, compute_totals
+
+
+def plain(value) -> Decimal:
+    """A Decimal without the database's trailing zeros and never in exponent form."""
+    number = Decimal(value)
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number.normalize()
+
+
+def tax_data(tax: Tax) -> TaxData:
+    return TaxData(name=tax.name, percent=plain(tax.percent), category=tax.category)
+
+
+def calculation_settings(company: Company) -> CalculationSettings:
+    return CalculationSettings(company.rounding_method, company.round_before_sum, company.apply_taxes_per_line)
+
+
+def company_data(company: Company) -> CompanyData:
+    return CompanyData(
+        name=company.name,
+        tax_id=company.tax_id,
+        country=company.country,
+        currency=company.currency,
+        address=company.address,
+        calculation=calculation_settings(company),
+    )
+
+
+def effective_line_taxes(invoice: Invoice, company: Company) -> list[tuple[TaxData, ...]]:
+    """Each line's taxes: its own, or the invoice's when taxes are not applied per line."""
+    invoice_level = tuple(tax_data(t) for t in invoice.taxes)
+    return [
+        tuple(tax_data(t) for t in line.taxes) if company.apply_taxes_per_line else invoice_level
+        for line in invoice.lines
+    ]
+
+
+def totals_for(invoice: Invoice, company: Company | None = None) -> Totals:
+    company = company or Company.get()
+    lines = [
+        LineInput(Decimal(l.quantity), Decimal(l.unit_price), Decimal(l.discount_percent), taxes)
+        for l, taxes in zip(invoice.lines, effective_line_taxes(invoice, company))
+    ]
+    return compute_totals(
+        lines,
+        Decimal(invoice.discount_percent or 0),
+        tuple(tax_data(t) for t in invoice.taxes),
+        calculation_settings(company),
+        invoice.currency,
+    )
+
+
+def invoice_data(invoice: Invoice, company: Company | None = None) -> InvoiceData:
+    company = company or Company.get()
+    totals = totals_for(invoice, company)
+    client = invoice.client
+    term = invoice.payment_term
+    return InvoiceData(
+        id=invoice.id,
+        number=invoice.number,
+        status=invoice.status,
+        issue_date=invoice.issue_date,
+        due_date=invoice.due_date,
+        currency=invoice.currency,
+        client=ClientData(
+            code=client.code,
+            name=client.name,
+            email=client.email,
+            tax_id=client.tax_id,
+            tax_scheme=client.tax_scheme,
+            country=client.country,
+            address=client.address,
+            city=client.city,
+            postal_code=client.postal_code,
+        ),
+        lines=tuple(
+            LineData(
+                service=line.service.name if line.service else None,
+                description=line.description,
+                quantity=plain(line.quantity),
+                unit_price=plain(line.unit_price),
+                discount_percent=plain(line.discount_percent),
+                taxes=taxes,
+                net=net,
+            )
+            for line, taxes, net in zip(invoice.lines, effective_line_taxes(invoice, company), totals.line_nets)
+        ),
+        discount_percent=plain(invoice.discount_percent or 0),
+        payment_term=PaymentTermData(term.name, term.days) if term else None,
+        subtotal=totals.subtotal,
+        discount_amount=totals.discount_amount,
+        tax_totals=totals.tax_totals,
+        total=totals.total,
+        notes=invoice.notes,
+    )

@@ -1,0 +1,246 @@
+"""The ERP's tables. Schema changes go through migrations (host/migrations)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from host.extensions import db
+
+ROLES = ("admin", "user")
+INVOICE_STATUSES = ("draft", "issued", "paid", "cancelled")
+ROUNDING_METHODS = ("half_up", "bankers", "truncate")
+TAX_CATEGORIES = ("S", "AA", "E", "Z", "AE", "K", "G", "O", "L", "M")
+
+Money = Numeric(16, 4)
+Percent = Numeric(7, 4)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(10), default="user")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+class Company(db.Model):
+    """The one company this host invoices for (row id 1)."""
+
+    __tablename__ = "company"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="My Company")
+    address: Mapped[str] = mapped_column(Text, default="")
+    tax_id: Mapped[str] = mapped_column(String(50), default="")
+    country: Mapped[str] = mapped_column(String(2), default="ES")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    rounding_method: Mapped[str] = mapped_column(String(10), default="half_up")
+    round_before_sum: Mapped[bool] = mapped_column(Boolean, default=False)
+    apply_taxes_per_line: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @classmethod
+    def get(cls) -> "Company":
+        company = db.session.get(cls, 1)
+        if company is None:
+            company = cls(id=1)
+            db.session.add(company)
+            db.session.flush()
+        return company
+
+
+class Client(db.Model):
+    __tablename__ = "clients"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    tax_id: Mapped[str] = mapped_column(String(50), default="")
+    tax_scheme: Mapped[str] = mapped_column(String(20), default="")
+    country: Mapped[str] = mapped_column(String(2), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    postal_code: Mapped[str] = mapped_column(String(20), default="")
+
+
+class Service(db.Model):
+    __tablename__ = "services"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    unit_price: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+
+
+class Tax(db.Model):
+    __tablename__ = "taxes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    percent: Mapped[Decimal] = mapped_column(Percent)
+    category: Mapped[str] = mapped_column(String(4), default="S")
+
+
+class PaymentTerm(db.Model):
+    __tablename__ = "payment_terms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    days: Mapped[int] = mapped_column(Integer, default=30)
+
+
+line_taxes = Table(
+    "invoice_line_taxes",
+    db.metadata,
+    Column("line_id", ForeignKey("invoice_lines.id", ondelete="CASCADE"), primary_key=True),
+    Column("tax_id", ForeignKey("taxes.id"), primary_key=True),
+)
+invoice_taxes = Table(
+    "invoice_taxes",
+    db.metadata,
+    Column("invoice_id", ForeignKey("invoices.id", ondelete="CASCADE"), primary_key=True),
+    Column("tax_id", ForeignKey("taxes.id"), primary_key=True),
+)
+
+
+class Invoice(db.Model):
+    __tablename__ = "invoices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    issue_date: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
+    payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    client: Mapped[Client] = relationship()
+    payment_term: Mapped[PaymentTerm | None] = relationship()
+    lines: Mapped[list["InvoiceLine"]] = relationship(
+        back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
+    )
+    taxes: Mapped[list[Tax]] = relationship(secondary=invoice_taxes)
+
+    def default_due_date(self) -> date:
+        days = self.payment_term.days if self.payment_term else 0
+        return self.issue_date + timedelta(days=days)
+
+
+class InvoiceLine(db.Model):
+    __tablename__ = "invoice_lines"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    description: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[Decimal] = mapped_column(Money, default=Decimal(1))
+    unit_price: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
+
+    invoice: Mapped[Invoice] = relationship(back_populates="lines")
+    service: Mapped[Service | None] = relationship()
+    taxes: Mapped[list[Tax]] = relationship(secondary=line_taxes)
+
+
+class ProviderSetting(db.Model):
+    """One row per provider an admin has configured: installed is not enabled."""
+
+    __tablename__ = "provider_settings"
+    provider: Mapped[str] = mapped_column(String(60), primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    config: Mapped[dict] = mapped_column(JSON, default=dict)  # non-secret fields only
+    state: Mapped[dict] = mapped_column(JSON, default=dict)
+    notices: Mapped[list] = mapped_column(JSON, default=list)  # last validate_config messages
+    attention: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class ProviderSecret(db.Model):
+    """An encrypted value: a secret config field or a token a plugin stored."""
+
+    __tablename__ = "provider_secrets"
+    __table_args__ = (UniqueConstraint("provider", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(60))
+    name: Mapped[str] = mapped_column(String(120))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class RemoteLink(db.Model):
+    """A local invoice's counterpart at one provider (cf. Odoo's account.edi.document).
+
+    The row is reserved (status ``pending``) before the provider is called, so
+    a second create for the same invoice and provider fails on the unique
+    constraint instead of making a second remote invoice.
+    """
+
+    __tablename__ = "remote_links"
+    __table_args__ = (UniqueConstraint("invoice_id", "provider"), UniqueConstraint("provider", "remote_id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, linked, failed
+    attempt_id: Mapped[str] = mapped_column(String(64))
+    remote_id: Mapped[str | None] = mapped_column(String(120))
+    remote_number: Mapped[str | None] = mapped_column(String(120))
+    remote_url: Mapped[str | None] = mapped_column(Text)
+    remote_state: Mapped[str | None] = mapped_column(String(60))
+    remote_state_detail: Mapped[str | None] = mapped_column(Text)
+    remote_total: Mapped[Decimal | None] = mapped_column(Money)
+    remote_balance: Mapped[Decimal | None] = mapped_column(Money)
+    remote_currency: Mapped[str | None] = mapped_column(String(3))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    refreshed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    invoice: Mapped[Invoice] = relationship()
+
+
+class IntegrationEvent(db.Model):
+    """One integration action: the invoice history and the admin's integration log."""
+
+    __tablename__ = "integration_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(60), index=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="SET NULL"), index=True)
+    username: Mapped[str | None] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(40))
+    outcome: Mapped[str] = mapped_column(String(10), index=True)  # ok, failed, blocked, error
+    message: Mapped[str] = mapped_column(Text, default="")
+    request_id: Mapped[str | None] = mapped_column(String(120))
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -1,0 +1,85 @@
+"""Encryption at rest for provider secrets, and masking for display.
+
+The Fernet key comes from ``ERP_HOST_ENCRYPTION_KEY`` or, failing that, from
+``encryption.key`` in the instance folder, created (mode 0600) on first use.
+Losing the key makes stored secrets unreadable: admins then re-enter them.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+
+from host.extensions import db
+from host.models import ProviderSecret
+
+CONFIG_PREFIX = "config."
+TOKEN_PREFIX = "token."
+
+
+def load_or_create_key(instance_path: str, environ=os.environ) -> bytes:
+    if environ.get("ERP_HOST_ENCRYPTION_KEY"):
+        return environ["ERP_HOST_ENCRYPTION_KEY"].encode()
+    path = Path(instance_path) / "encryption.key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(Fernet.generate_key())
+    return path.read_bytes().strip()
+
+
+def mask(value: str | None) -> str:
+    """Show that a secret is set without showing it: at most its last 4 characters."""
+    if not value:
+        return ""
+    return "\u2022" * 8 + (value[-4:] if len(value) >= 12 else "")
+
+
+class SecretBox:
+    """Reads and writes one provider's encrypted values."""
+
+    def __init__(self, key: bytes, provider: str, prefix: str):
+        self.fernet = Fernet(key)
+        self.provider = provider
+        self.prefix = prefix
+
+    def _row(self, name: str) -> ProviderSecret | None:
+        return db.session.execute(
+            db.select(ProviderSecret).filter_by(provider=self.provider, name=self.prefix + name)
+        ).scalar_one_or_none()
+
+    def get(self, name: str) -> str | None:
+        row = self._row(name)
+        if row is None:
+            return None
+        try:
+            return self.fernet.decrypt(row.ciphertext.encode()).decode()
+        except InvalidToken:
+            return None
+
+    def set(self, name: str, value: str | None) -> None:
+        row = self._row(name)
+        if value is None:
+            if row is not None:
+                db.session.delete(row)
+            return
+        ciphertext = self.fernet.encrypt(value.encode()).decode()
+        if row is None:
+            db.session.add(ProviderSecret(provider=self.provider, name=self.prefix + name, ciphertext=ciphertext))
+        else:
+            row.ciphertext = ciphertext
+
+
+class CommittingSecretBox(SecretBox):
+    """The store plugins get as ``context.secrets``: every ``set`` is committed
+    at once, so a rotated refresh token is saved before it is used.
+
+    The integration service commits its own work before calling a plugin, so
+    this commit never carries anything half-done.
+    """
+
+    def set(self, name: str, value: str | None) -> None:
+        super().set(name, value)
+        db.session.commit()

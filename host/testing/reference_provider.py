@@ -1,0 +1,176 @@
+"""The reference provider: a complete provider whose "remote" lives in memory.
+
+It is registered in tests exactly as an entry point would register it, and is
+the contract suite's reference implementation. Knobs on the instance let
+tests inject failures: ``fail_next`` ("timeout_after_create", "crash",
+"wrong_type"), ``delay`` (seconds, to widen race windows).
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import threading
+import time
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from host import Action, Message, ProviderInfo, RemoteInvoice, RemotePage, Result, WebhookResponse, hookimpl
+
+GOOD_KEY = "reference-good-key"
+
+
+class ReferenceConfig(Schema):
+    api_key = fields.String(required=True, metadata={"label": "API key", "secret": True})
+    account = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"label": "Account"})
+    send_copy = fields.Boolean(load_default=False, metadata={"label": "Send a copy"})
+
+
+class ReferenceProvider:
+    """One instance is one fake remote service with its own invoices."""
+
+    def __init__(self, title: str = "Reference", web_base: str = "https://reference.invalid"):
+        self.title = title
+        self.web_base = web_base
+        self.invoices: dict[str, RemoteInvoice] = {}
+        self.by_attempt: dict[str, str] = {}
+        self.customer_of: dict[str, str] = {}
+        self.calls: list[str] = []
+        self.fail_next: str | None = None
+        self.delay = 0.0
+        self._ids = itertools.count(1001)
+        self._lock = threading.Lock()
+
+    def _remote(self, remote_id: str) -> RemoteInvoice:
+        return self.invoices[remote_id]
+
+    @hookimpl
+    def provider_info(self):
+        return ProviderInfo(
+            title=self.title,
+            description="An in-memory provider used to test the host.",
+            config_schema=ReferenceConfig,
+            actions=(Action("ping", "Ping"),),
+        )
+
+    @hookimpl
+    def validate_config(self, config, context):
+        self.calls.append("validate_config")
+        if config.get("api_key") != GOOD_KEY:
+            return Result.failure("The API key was rejected.", "Copy the key again from your account settings.")
+        if context.company.calculation.rounding_method != "half_up":
+            return Result(ok=True, messages=(Message("warning", "Settings differ.", (f"Rounding method: host {context.company.calculation.rounding_method}, remote half_up",)),))
+        return Result(ok=True, messages=(Message("info", f"{self.title} is set up correctly"),))
+
+    @hookimpl
+    def enable(self, context):
+        self.calls.append("enable")
+        return Result.success()
+
+    @hookimpl
+    def disable(self):
+        self.calls.append("disable")
+        return Result.success()
+
+    def _fail(self):
+        mode, self.fail_next = self.fail_next, None
+        if mode == "crash":
+            raise RuntimeError(f"boom with secret {GOOD_KEY}")
+        return mode
+
+    @hookimpl
+    def create_remote_invoice(self, invoice, attempt_id):
+        self.calls.append("create_remote_invoice")
+        problems = []
+        if not invoice.lines:
+            problems.append("The invoice has no lines.")
+        if not invoice.client.tax_id:
+            problems.append(f"Client {invoice.client.name} has no tax ID.")
+        if problems:
+            return Result.blocked(problems)
+        if self.delay:
+            time.sleep(self.delay)
+        mode = self._fail()
+        if mode == "wrong_type":
+            return {"ok": True}
+        with self._lock:
+            existing = self.by_attempt.get(attempt_id)
+            if existing is None:
+                remote_id = str(next(self._ids))
+                self.invoices[remote_id] = RemoteInvoice(
+                    remote_id=remote_id, number=invoice.number, url=f"{self.web_base}/invoices/{remote_id}",
+                    state="new", total=invoice.total, currency=invoice.currency,
+                    issue_date=invoice.issue_date, contact_name=invoice.client.name,
+                )
+                self.by_attempt[attempt_id] = remote_id
+                self.customer_of[remote_id] = invoice.client.code
+                existing = remote_id
+        if mode == "timeout_after_create":
+            return Result.failure("The request timed out; the invoice may have been created.", request_id="req-timeout")
+        return Result.success(f"Created {self.title} invoice {existing}.", remote=self._remote(existing), request_id=f"req-{existing}")
+
+    @hookimpl
+    def list_remote_invoices(self, invoice, search, page, per_page):
+        self.calls.append("list_remote_invoices")
+        rows = sorted(self.invoices.values(), key=lambda r: int(r.remote_id), reverse=True)
+        if search.text:
+            rows = [r for r in rows if search.text.lower() in (r.number or "").lower()]
+        start = (page - 1) * per_page
+        return RemotePage(items=tuple(rows[start:start + per_page]), page=page, per_page=per_page, total=len(rows))
+
+    @hookimpl
+    def link(self, invoice, remote_id):
+        self.calls.append("link")
+        remote = self.invoices.get(remote_id)
+        if remote is None:
+            return Result.failure(f"{self.title} has no invoice {remote_id}.")
+        messages = []
+        if remote.number != invoice.number:
+            messages.append(Message("warning", f"The {self.title} number {remote.number} differs from {invoice.number}."))
+        return Result(ok=True, remote=remote, messages=(Message("success", f"Linked {self.title} invoice {remote_id}."), *messages))
+
+    @hookimpl
+    def unlink(self, link):
+        self.calls.append("unlink")
+        return Result.success()
+
+    @hookimpl
+    def remote_status(self, link):
+        self.calls.append("remote_status")
+        remote = self.invoices.get(link.remote_id)
+        if remote is None:
+            return Result.failure(f"{self.title} invoice {link.remote_id} no longer exists.")
+        return Result.success(f"{self.title} invoice {remote.remote_id} is {remote.state}.", remote=remote)
+
+    @hookimpl
+    def run_action(self, name, params):
+        self.calls.append(f"run_action:{name}")
+        return Result.success("Pong.")
+
+    @hookimpl
+    def handle_callback(self, params, context):
+        self.calls.append("handle_callback")
+        if params.get("code") != "good-code":
+            return Result.failure("The authorization was refused.")
+        context.secrets.set("access_token", "token-" + params["code"])
+        context.state["connected"] = True
+        context.save_state()
+        context.needs_attention(None)
+        return Result.success("Connected.")
+
+    @hookimpl
+    def handle_webhook(self, headers, body, config):
+        self.calls.append("handle_webhook")
+        expected = hmac.new(config["api_key"].encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(headers.get("x-signature", ""), expected):
+            return WebhookResponse(status=401, message="bad signature")
+        remote_id, _, state = body.decode().partition("=")
+        if remote_id in self.invoices:
+            remote = self.invoices[remote_id]
+            self.invoices[remote_id] = RemoteInvoice(**{**remote.__dict__, "state": state})
+        return WebhookResponse(status=200, updates=(RemoteInvoice(remote_id=remote_id, state=state),))
+
+    def set_state(self, remote_id: str, state: str, total: Decimal | None = None) -> None:
+        remote = self.invoices[remote_id]
+        self.invoices[remote_id] = RemoteInvoice(**{**remote.__dict__, "state": state, "total": total if total is not None else remote.total})

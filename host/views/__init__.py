@@ -1,0 +1,10 @@
+"""The blueprints that make up the web app."""
+
+
+def register(app):
+    from host.views import company, hooks, integrations, invoice_integrations, invoices, messages, records
+
+    for module in (invoices, records, company, integrations, invoice_integrations, hooks):
+        app.register_blueprint(module.bp)
+    app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
+    app.jinja_env.filters["autolink"] = messages.autolink

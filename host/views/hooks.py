@@ -1,0 +1,58 @@
+"""Where providers call back: the OAuth return (admin browser) and webhooks (no login)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, abort, jsonify, redirect, request, url_for
+from flask_login import current_user
+
+from host.auth import admin_required
+from host.extensions import csrf, db
+from host.integrations import admin, history
+from host.integrations.calls import PluginCrashed, call
+from host.integrations.invoices import apply_webhook_updates
+from host.integrations.settings import is_enabled, registry
+from host.plugins import UnknownProvider
+from host.views.messages import flash_result
+
+bp = Blueprint("hooks", __name__, url_prefix="/integrations")
+log = logging.getLogger("host.webhooks")
+MAX_WEBHOOK_BYTES = 1024 * 1024
+
+
+@bp.route("/<provider>/callback")
+@admin_required
+def callback(provider):
+    try:
+        plugin = registry().get(provider)
+    except UnknownProvider:
+        abort(404)
+    flash_result(admin.callback(plugin, request.args.to_dict(), current_user.username))
+    return redirect(url_for("integrations.configure", provider=provider))
+
+
+@bp.route("/<provider>/webhook", methods=["POST"])
+@csrf.exempt
+def webhook(provider):
+    try:
+        plugin = registry().get(provider)
+    except UnknownProvider:
+        abort(404)
+    if not is_enabled(provider) or not plugin.implements("handle_webhook"):
+        abort(404)
+    if (request.content_length or 0) > MAX_WEBHOOK_BYTES:
+        abort(413)
+    headers = {name.lower(): value for name, value in request.headers.items()}
+    try:
+        response = call(plugin, "handle_webhook", None, headers=headers, body=request.get_data())
+    except PluginCrashed as crash:
+        history.record(provider, "webhook", "error", history.summary(crash.result), error_detail=crash.result.error_detail)
+        db.session.commit()
+        return jsonify(error="internal error"), 500
+    if response.status >= 400:
+        log.warning("webhook for %s refused (%s): %s from %s", provider, response.status, response.message, request.remote_addr)
+        history.record(provider, "webhook", "failed", f"Refused ({response.status}): {response.message}")
+        db.session.commit()
+        return jsonify(error=response.message or "refused"), response.status
+    matched = apply_webhook_updates(provider, response.updates)
+    return jsonify(ok=True, matched=matched), response.status

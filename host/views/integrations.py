@@ -1,0 +1,157 @@
+"""Settings → Integrations: list, configure, enable, disable, actions, log (admins)."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from marshmallow import missing
+
+from host.auth import admin_required
+from host.extensions import db
+from host.integrations import admin
+from host.integrations.settings import registry, schema_for, secret_fields, setting_for
+from host.models import IntegrationEvent, ProviderSetting
+from host.plugins import Provider, UnknownProvider
+from host.secrets import CONFIG_PREFIX, SecretBox, mask
+from host.views.messages import flash_result
+
+bp = Blueprint("integrations", __name__, url_prefix="/settings/integrations")
+PAGE_SIZE = 50
+
+
+def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
+    if provider.load_error:
+        return "failed to load"
+    if setting and setting.attention:
+        return "needs attention"
+    if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
+        return "needs attention"
+    return "enabled" if setting and setting.enabled else "disabled"
+
+
+def _provider_or_404(key: str) -> Provider:
+    try:
+        return registry().get(key)
+    except UnknownProvider:
+        abort(404)
+
+
+@bp.route("/")
+@admin_required
+def index():
+    rows = []
+    for key, provider in sorted(registry().providers.items()):
+        setting = db.session.get(ProviderSetting, key)
+        rows.append({"provider": provider, "setting": setting, "status": status_of(provider, setting)})
+    return render_template("integrations/index.html", rows=rows)
+
+
+def _form_fields(provider: Provider, values: dict | None = None):
+    """Describe the configure form from the provider's marshmallow schema."""
+    schema = schema_for(provider)
+    if schema is None:
+        return []
+    setting = setting_for(provider.key)
+    stored = dict(setting.config or {})
+    box = SecretBox(current_app.config["ENCRYPTION_KEY"], provider.key, CONFIG_PREFIX)
+    fields = []
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        secret = bool(field.metadata.get("secret"))
+        default = field.load_default if field.load_default is not missing and not callable(field.load_default) else None
+        value = (values or {}).get(name, stored.get(name, default))
+        fields.append(
+            {
+                "name": name,
+                "label": field.metadata.get("label", name.replace("_", " ").capitalize()),
+                "help": field.metadata.get("help", ""),
+                "secret": secret,
+                "masked": mask(box.get(name)) if secret else "",
+                "choices": field.metadata.get("choices"),
+                "boolean": type(field).__name__ == "Boolean",
+                "required": field.required,
+                "value": "" if secret or value is None else value,
+            }
+        )
+    return fields
+
+
+@bp.route("/<provider>", methods=["GET", "POST"])
+@admin_required
+def configure(provider):
+    plugin = _provider_or_404(provider)
+    errors: dict = {}
+    values = None
+    if request.method == "POST":
+        result, errors = admin.configure(plugin, request.form.to_dict(), current_user.username)
+        flash_result(result)
+        if result.ok and not errors:
+            return redirect(url_for(".configure", provider=provider))
+        values = {k: v for k, v in request.form.items() if k not in secret_fields(schema_for(plugin))}
+    setting = setting_for(provider)
+    db.session.commit()
+    events = db.session.execute(
+        db.select(IntegrationEvent).filter_by(provider=provider).order_by(IntegrationEvent.id.desc()).limit(10)
+    ).scalars().all()
+    return render_template(
+        "integrations/configure.html",
+        provider=plugin,
+        setting=setting,
+        status=status_of(plugin, setting),
+        fields=_form_fields(plugin, values),
+        errors=errors,
+        events=events,
+    ), (422 if request.method == "POST" else 200)
+
+
+@bp.route("/<provider>/check", methods=["POST"])
+@admin_required
+def check(provider):
+    flash_result(admin.check(_provider_or_404(provider), current_user.username))
+    return redirect(url_for(".configure", provider=provider))
+
+
+@bp.route("/<provider>/enable", methods=["POST"])
+@admin_required
+def enable(provider):
+    flash_result(admin.enable(_provider_or_404(provider), current_user.username))
+    return redirect(request.form.get("back") == "list" and url_for(".index") or url_for(".configure", provider=provider))
+
+
+@bp.route("/<provider>/disable", methods=["POST"])
+@admin_required
+def disable(provider):
+    flash_result(admin.disable(_provider_or_404(provider), current_user.username))
+    return redirect(request.form.get("back") == "list" and url_for(".index") or url_for(".configure", provider=provider))
+
+
+@bp.route("/<provider>/actions/<name>", methods=["POST"])
+@admin_required
+def action(provider, name):
+    params = {k: v for k, v in request.form.items() if k != "csrf_token"}
+    result = admin.run_action(_provider_or_404(provider), name, params, current_user.username)
+    if result.ok and result.redirect_url:
+        return redirect(result.redirect_url)
+    flash_result(result)
+    return redirect(url_for(".configure", provider=provider))
+
+
+@bp.route("/log")
+@admin_required
+def log():
+    query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
+    provider = request.args.get("provider", "")
+    outcome = request.args.get("outcome", "")
+    if provider:
+        query = query.filter_by(provider=provider)
+    if outcome:
+        query = query.filter_by(outcome=outcome)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    return render_template(
+        "integrations/log.html",
+        page=page,
+        providers=sorted(registry().providers),
+        provider=provider,
+        outcome=outcome,
+        outcomes=("ok", "failed", "blocked", "error"),
+    )

@@ -1,0 +1,103 @@
+"""The integration sections of the invoice page and their actions (users)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from markupsafe import Markup
+
+from host.api import RemoteSearch
+from host.extensions import db
+from host.integrations import invoices as service
+from host.integrations.settings import is_enabled, registry
+from host.invoice_data import totals_for
+from host.models import IntegrationEvent, Invoice
+from host.views.messages import flash_result
+
+bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
+PICKER_PAGE_SIZE = 20
+
+
+def panels_for(invoice: Invoice) -> Markup:
+    """HTML for every enabled provider that can create or link invoices, then the history."""
+    panels = []
+    total = totals_for(invoice).total
+    for provider in registry().loaded():
+        if not (provider.implements("create_remote_invoice") or provider.implements("link")):
+            continue
+        if not is_enabled(provider.key):
+            continue
+        link = service.link_for(invoice, provider.key)
+        panels.append({"provider": provider, "link": link, "differs": bool(link and link.remote_total is not None and link.remote_total != total)})
+    events = db.session.execute(
+        db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)
+    ).scalars().all()
+    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=panels, events=events, local_total=total))
+
+
+def _invoice(invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+def _back(invoice_id: int):
+    return redirect(url_for("invoices.show", invoice_id=invoice_id) + "#integrations")
+
+
+def _run(action, invoice_id: int, provider: str, *args):
+    invoice = _invoice(invoice_id)
+    try:
+        result = action(invoice, provider, *args, current_user.username)
+    except service.NotAvailable as reason:
+        flash(str(reason), "error")
+    else:
+        flash_result(result)
+    return _back(invoice_id)
+
+
+@bp.route("/create", methods=["POST"])
+def create(invoice_id, provider):
+    return _run(service.create_remote, invoice_id, provider)
+
+
+@bp.route("/refresh", methods=["POST"])
+def refresh(invoice_id, provider):
+    return _run(service.refresh, invoice_id, provider)
+
+
+@bp.route("/unlink", methods=["POST"])
+def unlink(invoice_id, provider):
+    return _run(service.unlink, invoice_id, provider)
+
+
+@bp.route("/link", methods=["POST"])
+def link(invoice_id, provider):
+    remote_id = request.form.get("remote_id", "").strip()
+    if not remote_id:
+        flash("Choose a remote invoice to link.", "error")
+        return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider))
+    return _run(service.link_remote, invoice_id, provider, remote_id)
+
+
+def _date_arg(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/pick")
+def pick(invoice_id, provider):
+    invoice = _invoice(invoice_id)
+    search = RemoteSearch(text=request.args.get("q", "").strip(), date_from=_date_arg("from"), date_to=_date_arg("to"))
+    page_number = max(request.args.get("page", 1, type=int), 1)
+    try:
+        page = service.remote_page(invoice, provider, search, page_number, PICKER_PAGE_SIZE, current_user.username)
+    except service.NotAvailable as reason:
+        flash(str(reason), "error")
+        return _back(invoice_id)
+    title = registry().get(provider).info.title
+    return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page, search=search)

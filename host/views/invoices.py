@@ -1,0 +1,214 @@
+"""Client invoices: the filtered list, the invoice page, and the new/edit form.
+
+All amounts shown come from :func:`host.invoice_data.totals_for`, so the
+pages show exactly what plugins are sent.
+"""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.exc import IntegrityError
+
+from host.extensions import db
+from host.forms import STATUS_LABELS, InvoiceForm
+from host.invoice_data import totals_for
+from host.models import INVOICE_STATUSES, Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax
+from host.money import MINOR_UNIT_EXPONENT
+
+bp = Blueprint("invoices", __name__)
+BLANK_LINES = 3  # empty line rows offered under the existing ones
+
+
+@bp.app_template_filter("money")
+def money(value: Decimal, currency: str) -> str:
+    """``1234.5`` in EUR → ``1,234.50``: as many decimals as the currency's minor unit."""
+    digits = MINOR_UNIT_EXPONENT.get(currency.upper(), 2)
+    return f"{Decimal(value):,.{digits}f}"
+
+
+@bp.app_context_processor
+def statuses():
+    return {"status_labels": STATUS_LABELS}
+
+
+def _date_arg(name: str) -> date | None:
+    value = request.args.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        flash(f"Ignored the filter “{value}”: dates look like 2025-01-31.", "warning")
+        return None
+
+
+@bp.route("/")
+@bp.route("/invoices")
+def index():
+    query = db.select(Invoice).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
+    filters = {
+        "client": request.args.get("client", type=int),
+        "status": request.args.get("status", ""),
+        "date_from": _date_arg("date_from"),
+        "date_to": _date_arg("date_to"),
+    }
+    if filters["client"]:
+        query = query.where(Invoice.client_id == filters["client"])
+    if filters["status"] in INVOICE_STATUSES:
+        query = query.where(Invoice.status == filters["status"])
+    if filters["date_from"]:
+        query = query.where(Invoice.issue_date >= filters["date_from"])
+    if filters["date_to"]:
+        query = query.where(Invoice.issue_date <= filters["date_to"])
+    invoices = db.session.execute(query).scalars().all()
+    company = Company.get()
+    rows = [(invoice, totals_for(invoice, company).total) for invoice in invoices]
+    clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
+    return render_template("invoices/index.html", rows=rows, clients=clients, filters=filters)
+
+
+def _get(invoice_id: int) -> Invoice:
+    invoice = db.session.get(Invoice, invoice_id)
+    if invoice is None:
+        abort(404)
+    return invoice
+
+
+@bp.route("/invoices/<int:invoice_id>")
+def show(invoice_id: int):
+    invoice = _get(invoice_id)
+    company = Company.get()
+    return render_template(
+        "invoices/show.html",
+        invoice=invoice,
+        company=company,
+        totals=totals_for(invoice, company),
+    )
+
+
+@bp.route("/invoices/new", methods=["GET", "POST"])
+def new():
+    return _edit(Invoice())
+
+
+@bp.route("/invoices/<int:invoice_id>/edit", methods=["GET", "POST"])
+def edit(invoice_id: int):
+    return _edit(_get(invoice_id))
+
+
+def _initial_data(invoice: Invoice, company: Company) -> dict:
+    if invoice.id is None:
+        return {"issue_date": date.today(), "currency": company.currency, "status": "draft", "lines": []}
+    return {
+        "number": invoice.number,
+        "client": invoice.client_id,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "currency": invoice.currency,
+        "status": invoice.status,
+        "payment_term": invoice.payment_term_id or 0,
+        "discount_percent": invoice.discount_percent,
+        "notes": invoice.notes,
+        "taxes": [tax.id for tax in invoice.taxes],
+        "lines": [
+            {
+                "service": line.service_id or 0,
+                "description": line.description,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "discount_percent": line.discount_percent,
+                "taxes": [tax.id for tax in line.taxes],
+            }
+            for line in invoice.lines
+        ],
+    }
+
+
+def _choices(form: InvoiceForm, services, taxes) -> None:
+    clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
+    terms = db.session.execute(db.select(PaymentTerm).order_by(PaymentTerm.days, PaymentTerm.name)).scalars().all()
+    form.client.choices = [(0, "— choose a client —")] + [(c.id, f"{c.code} – {c.name}") for c in clients]
+    form.payment_term.choices = [(0, "— none —")] + [(t.id, t.name) for t in terms]
+    form.taxes.choices = [(t.id, t.name) for t in taxes]
+    for entry in form.lines:
+        entry.form.service.choices = [(0, "—")] + [(s.id, s.name) for s in services]
+        entry.form.taxes.choices = [(t.id, t.name) for t in taxes]
+
+
+def _edit(invoice: Invoice):
+    company = Company.get()
+    is_new = invoice.id is None
+    form = InvoiceForm(data=None if request.method == "POST" else _initial_data(invoice, company))
+    if request.method != "POST":
+        for _ in range(BLANK_LINES):
+            form.lines.append_entry()
+    services = db.session.execute(db.select(Service).order_by(Service.name)).scalars().all()
+    taxes = db.session.execute(db.select(Tax).order_by(Tax.category, Tax.percent.desc(), Tax.name)).scalars().all()
+    _choices(form, services, taxes)
+
+    if form.validate_on_submit() and not _number_taken(form, invoice):
+        _apply(form, invoice, company, {s.id: s for s in services}, {t.id: t for t in taxes})
+        db.session.add(invoice)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()  # the number was taken between our check and the insert
+            form.number.errors = [*form.number.errors, "Another invoice already uses this number."]
+        else:
+            flash(f"Invoice {invoice.number} {'created' if is_new else 'saved'}.", "success")
+            return redirect(url_for("invoices.show", invoice_id=invoice.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template(
+        "invoices/form.html",
+        form=form,
+        invoice=invoice,
+        is_new=is_new,
+        company=company,
+        services_by_id={s.id: s for s in services},
+    ), status
+
+
+def _number_taken(form: InvoiceForm, invoice: Invoice) -> bool:
+    query = db.select(Invoice.id).where(Invoice.number == form.number.data)
+    if invoice.id is not None:
+        query = query.where(Invoice.id != invoice.id)
+    if db.session.execute(query).first():
+        form.number.errors = [*form.number.errors, "Another invoice already uses this number."]
+        return True
+    return False
+
+
+def _apply(form: InvoiceForm, invoice: Invoice, company: Company, services: dict, taxes: dict) -> None:
+    """Copy the validated form onto the invoice; lines are replaced, blank rows dropped."""
+    invoice.number = form.number.data
+    invoice.client_id = form.client.data
+    invoice.issue_date = form.issue_date.data
+    invoice.currency = form.currency.data or company.currency
+    invoice.status = form.status.data
+    invoice.payment_term = db.session.get(PaymentTerm, form.payment_term.data) if form.payment_term.data else None
+    invoice.discount_percent = form.discount_percent.data or Decimal(0)
+    invoice.notes = form.notes.data or ""
+    invoice.taxes = [taxes[i] for i in form.taxes.data or []]
+    invoice.due_date = form.due_date.data or invoice.default_due_date()
+    invoice.lines = [
+        _line(position, line, services.get(line.service.data), taxes)
+        for position, line in enumerate(form.filled_lines(), start=1)
+    ]
+
+
+def _line(position: int, line, service: Service | None, taxes: dict) -> InvoiceLine:
+    """A line; an empty price or description is taken from the chosen service, an empty quantity is 1."""
+    unit_price = line.unit_price.data
+    if unit_price is None:
+        unit_price = service.unit_price if service else Decimal(0)
+    return InvoiceLine(
+        position=position,
+        service=service,
+        description=line.description.data or (service.name if service else ""),
+        quantity=line.quantity.data if line.quantity.data is not None else Decimal(1),
+        unit_price=unit_price,
+        discount_percent=line.discount_percent.data or Decimal(0),
+        taxes=[taxes[i] for i in line.taxes.data or []],
+    )

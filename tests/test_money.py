@@ -1,0 +1,218 @@
+"""host.money against hand-worked examples where each calculation setting moves a cent.
+
+Every expected number is worked out by hand in the comments; none is
+computed with the code under test.
+"""
+from decimal import Decimal as D
+
+import pytest
+
+from host.api import CalculationSettings, TaxData
+from host.money import LineInput, compute_totals, quantum, round_money
+
+VAT21 = TaxData("VAT 21%", D("21"), "S")
+VAT10 = TaxData("VAT 10%", D("10"), "AA")
+IRPF15 = TaxData("IRPF -15%", D("-15"), "S")
+JCT10 = TaxData("JCT 10%", D("10"), "S")
+
+
+def settings(rounding="half_up", round_before_sum=False, per_line=True):
+    return CalculationSettings(rounding, round_before_sum, per_line)
+
+
+def line(quantity, price, *taxes, discount="0"):
+    return LineInput(D(quantity), D(price), D(discount), tuple(taxes))
+
+
+def totals(lines, calc, invoice_taxes=(), discount="0", currency="EUR"):
+    return compute_totals(lines, D(discount), tuple(invoice_taxes), calc, currency)
+
+
+def amounts(result):
+    return {t.tax.name: (t.base, t.amount) for t in result.tax_totals}
+
+
+@pytest.mark.parametrize(
+    "method, tax, total",
+    [
+        # net 10.50; tax 10.50 x 21% = 2.205, exactly half a cent
+        ("half_up", "2.21", "12.71"),  # half goes up
+        ("bankers", "2.20", "12.70"),  # half goes to the even digit (0)
+        ("truncate", "2.20", "12.70"),  # digits after the cent dropped
+    ],
+)
+def test_rounding_method_on_an_exact_half(method, tax, total):
+    result = totals([line("1", "10.50", VAT21)], settings(method))
+    assert amounts(result) == {"VAT 21%": (D("10.50"), D(tax))}
+    assert result.total == D(total)
+
+
+@pytest.mark.parametrize(
+    "method, tax, total",
+    [
+        # net 10.70; tax 10.70 x 21% = 2.247, above the half
+        ("half_up", "2.25", "12.95"),
+        ("bankers", "2.25", "12.95"),
+        ("truncate", "2.24", "12.94"),  # truncate never rounds up
+    ],
+)
+def test_truncate_differs_from_bankers_above_the_half(method, tax, total):
+    result = totals([line("1", "10.70", VAT21)], settings(method))
+    assert amounts(result)["VAT 21%"][1] == D(tax)
+    assert result.total == D(total)
+
+
+@pytest.mark.parametrize(
+    "method, net",
+    [
+        # 3 x 0.125 = 0.375
+        ("half_up", "0.38"),
+        ("bankers", "0.38"),  # 0.37|5 -> even neighbour is 0.38
+        ("truncate", "0.37"),
+    ],
+)
+def test_line_net_is_rounded_with_the_method(method, net):
+    result = totals([line("3", "0.125")], settings(method))
+    assert result.line_nets == (D(net),)
+    assert result.subtotal == D(net)
+    assert result.tax_totals == ()
+    assert result.total == D(net)
+
+
+def test_round_before_sum_rounds_each_line_tax_then_sums():
+    # three lines of 1.50 at 21%: each line's tax is 0.315 -> 0.32 (half up)
+    # sum of rounded line taxes: 3 x 0.32 = 0.96; total 4.50 + 0.96 = 5.46
+    result = totals([line("1", "1.50", VAT21)] * 3, settings(round_before_sum=True))
+    assert amounts(result) == {"VAT 21%": (D("4.50"), D("0.96"))}
+    assert result.total == D("5.46")
+
+
+def test_round_after_sum_taxes_the_summed_base_once():
+    # same lines, summed base 4.50 x 21% = 0.945 -> 0.95 (one cent less than 0.96)
+    # total 4.50 + 0.95 = 5.45
+    result = totals([line("1", "1.50", VAT21)] * 3, settings(round_before_sum=False))
+    assert amounts(result) == {"VAT 21%": (D("4.50"), D("0.95"))}
+    assert result.total == D("5.45")
+
+
+def test_taxes_per_line_use_each_lines_taxes():
+    # line A 100.00 at 21% -> 21.00; line B 50.00 at 10% -> 5.00
+    # the invoice-level tax (21%) is ignored; total 150.00 + 26.00 = 176.00
+    lines = [line("1", "100", VAT21), line("2", "25", VAT10)]
+    result = totals(lines, settings(per_line=True), invoice_taxes=[VAT21])
+    assert amounts(result) == {"VAT 21%": (D("100.00"), D("21.00")), "VAT 10%": (D("50.00"), D("5.00"))}
+    assert result.total == D("176.00")
+
+
+def test_taxes_not_per_line_apply_the_invoice_taxes_to_every_line():
+    # the lines' own taxes are ignored; 21% on 100.00 + 50.00 = 150.00 -> 31.50
+    # total 150.00 + 31.50 = 181.50
+    lines = [line("1", "100", VAT21), line("2", "25", VAT10)]
+    result = totals(lines, settings(per_line=False), invoice_taxes=[VAT21])
+    assert amounts(result) == {"VAT 21%": (D("150.00"), D("31.50"))}
+    assert result.total == D("181.50")
+
+
+def test_taxes_not_per_line_and_no_invoice_taxes_means_no_tax():
+    result = totals([line("1", "100", VAT21)], settings(per_line=False))
+    assert result.tax_totals == ()
+    assert result.total == D("100.00")
+
+
+def test_line_discount_is_taken_before_rounding_the_net():
+    # 3 x 19.99 = 59.97, less 15% = 59.97 x 0.85 = 50.9745 -> 50.97
+    # tax 50.97 x 21% = 10.7037 -> 10.70; total 50.97 + 10.70 = 61.67
+    result = totals([line("3", "19.99", VAT21, discount="15")], settings())
+    assert result.line_nets == (D("50.97"),)
+    assert amounts(result) == {"VAT 21%": (D("50.97"), D("10.70"))}
+    assert result.total == D("61.67")
+
+
+@pytest.mark.parametrize(
+    "round_before_sum, tax, total",
+    [
+        # two lines of 10.00, invoice discount 25%: discount 5.00, each base 7.50
+        # on: each line's tax 7.50 x 21% = 1.575 -> 1.58, summed 3.16; 20.00 - 5.00 + 3.16 = 18.16
+        (True, "3.16", "18.16"),
+        # off: summed base 15.00 x 21% = 3.15; 20.00 - 5.00 + 3.15 = 18.15
+        (False, "3.15", "18.15"),
+    ],
+)
+def test_invoice_discount_lowers_every_taxable_base(round_before_sum, tax, total):
+    result = totals([line("1", "10", VAT21)] * 2, settings(round_before_sum=round_before_sum), discount="25")
+    assert result.subtotal == D("20.00")
+    assert result.discount_amount == D("5.00")
+    assert amounts(result) == {"VAT 21%": (D("15.00"), D(tax))}
+    assert result.total == D(total)
+
+
+def test_invoice_discount_amount_is_rounded():
+    # lines 100.00 and 33.33 -> subtotal 133.33; 10% discount = 13.333 -> 13.33
+    # bases 90.000 + 29.997 = 119.997 -> 120.00; tax 120.00 x 21% = 25.20
+    # total 133.33 - 13.33 + 25.20 = 145.20
+    result = totals([line("1", "100", VAT21), line("1", "33.33", VAT21)], settings(), discount="10")
+    assert result.discount_amount == D("13.33")
+    assert amounts(result) == {"VAT 21%": (D("120.00"), D("25.20"))}
+    assert result.total == D("145.20")
+
+
+@pytest.mark.parametrize(
+    "method, tax, total",
+    [
+        # JPY has no minor unit: 3 x 333 = 999 yen; tax 999 x 10% = 99.9 yen
+        ("half_up", "100", "1099"),
+        ("truncate", "99", "1098"),  # Japanese invoices commonly truncate consumption tax
+    ],
+)
+def test_zero_decimal_currency(method, tax, total):
+    result = totals([line("3", "333", JCT10)], settings(method), currency="JPY")
+    assert result.line_nets == (D("999"),)
+    assert amounts(result)["JCT 10%"][1] == D(tax)
+    assert result.total == D(total)
+    assert str(result.total) == total  # whole yen, no ".00"
+
+
+def test_zero_decimal_currency_rounds_the_net_to_whole_units():
+    # 1 x 1234.5 yen -> half up 1235, bankers 1234 (4 is even)
+    assert totals([line("1", "1234.5")], settings("half_up"), currency="JPY").total == D("1235")
+    assert totals([line("1", "1234.5")], settings("bankers"), currency="JPY").total == D("1234")
+
+
+def test_withholding_tax_is_negative():
+    # 1000.00 with VAT 21% = 210.00 and IRPF -15% = -150.00; total 1000 + 210 - 150 = 1060.00
+    result = totals([line("1", "1000", VAT21, IRPF15)], settings())
+    assert amounts(result) == {"VAT 21%": (D("1000.00"), D("210.00")), "IRPF -15%": (D("1000.00"), D("-150.00"))}
+    assert result.tax_amount == D("60.00")
+    assert result.total == D("1060.00")
+
+
+@pytest.mark.parametrize(
+    "method, vat, irpf, total",
+    [
+        # net 333.33: VAT 333.33 x 21% = 69.9993, IRPF 333.33 x -15% = -49.9995
+        # half up rounds away from zero: 70.00 and -50.00; total 333.33 + 70.00 - 50.00 = 353.33
+        ("half_up", "70.00", "-50.00", "353.33"),
+        # truncate goes towards zero: 69.99 and -49.99; total 333.33 + 69.99 - 49.99 = 353.33
+        ("truncate", "69.99", "-49.99", "353.33"),
+    ],
+)
+def test_withholding_tax_rounds_symmetrically_around_zero(method, vat, irpf, total):
+    result = totals([line("1", "333.33", VAT21, IRPF15)], settings(method))
+    assert amounts(result)["VAT 21%"][1] == D(vat)
+    assert amounts(result)["IRPF -15%"][1] == D(irpf)
+    assert result.total == D(total)
+
+
+def test_tax_totals_are_ordered_by_category_then_rate():
+    # category AA sorts before S; within S, -15 before 21
+    result = totals([line("1", "10", VAT21, IRPF15), line("1", "10", VAT10)], settings())
+    assert [t.tax.name for t in result.tax_totals] == ["VAT 10%", "IRPF -15%", "VAT 21%"]
+
+
+def test_minor_units():
+    assert quantum("EUR") == D("0.01")
+    assert quantum("jpy") == D("1")
+    assert quantum("KWD") == D("0.001")
+    assert round_money(D("-0.125"), "EUR", "half_up") == D("-0.13")
+    assert round_money(D("-0.125"), "EUR", "bankers") == D("-0.12")
+    assert round_money(D("-0.129"), "EUR", "truncate") == D("-0.12")
