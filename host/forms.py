@@ -174,7 +174,7 @@ class LineForm(Form):
     description = TextAreaField("Description", [Length(max=2000)], filters=[strip])
     quantity = number_field("Quantity", None, Decimal("0.0001"), MONEY_LIMIT, "The quantity must be more than 0.")
     unit_price = number_field("Unit price", None, 0, MONEY_LIMIT, "The price must be 0 or more.")
-    discount_percent = number_field("Discount %", None, 0, 100, "The discount must be between 0 and 100 %.")
+    discount_percent = number_field("Discount %", None, 0, 100, "The discount must be between 0 and 100 %%.")
     taxes = SelectMultipleField("Taxes", coerce=int)
 
     def is_blank(self) -> bool:
@@ -187,7 +187,7 @@ class LineForm(Form):
 class InvoiceForm(FlaskForm):
     number = StringField("Number", [DataRequired(), Length(max=40)], filters=[strip])
     client = SelectField("Client", coerce=int, default=0)
-    issue_date = DateField("Issue date", [DataRequired(message="Give the issue date.")])
+    issue_date = DateField("Issue date", [Required("Give the issue date."), parsed])
     due_date = DateField(
         "Due date", [Optional()], description="Left empty: the issue date plus the payment term's days."
     )
@@ -198,7 +198,7 @@ class InvoiceForm(FlaskForm):
     status = SelectField("Status", choices=[(s, STATUS_LABELS[s]) for s in INVOICE_STATUSES])
     payment_term = SelectField("Payment term", coerce=int, default=0)
     discount_percent = number_field(
-        "Invoice discount %", None, 0, 100, "The discount must be between 0 and 100 %."
+        "Invoice discount %", None, 0, 100, "The discount must be between 0 and 100 %%."
     )
     notes = TextAreaField("Notes", [Length(max=5000)], filters=[strip])
     taxes = SelectMultipleField("Invoice taxes", coerce=int)

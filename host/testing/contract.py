@@ -1,0 +1,232 @@
+"""The provider contract suite. A plugin runs it against its own sandbox::
+
+    from host.testing.contract import ProviderContract
+
+    class TestMyProviderContract(ProviderContract):
+        provider_key = "myprovider"
+
+        @pytest.fixture
+        def plugin(self):
+            import erp_host_myprovider
+            return erp_host_myprovider
+
+        @pytest.fixture
+        def config(self, sandbox):      # settings that work against the sandbox
+            return {"api_key": sandbox.api_key, "base_url": sandbox.url}
+
+        @pytest.fixture
+        def bad_config(self, sandbox):  # settings the sandbox rejects
+            return {"api_key": "wrong", "base_url": sandbox.url}
+
+        @pytest.fixture
+        def invoice(self):              # an invoice the sandbox accepts
+            return sample_invoice(number=f"CT-{uuid.uuid4().hex[:8]}")
+
+Override ``context`` to hand the plugin tokens (e.g. an OAuth connection).
+Each hook has one ``test_hook_<name>``; a hook the provider does not
+implement is checked to be reported as absent, which is how the host hides
+features (no invoice hooks, no invoice-page section).
+"""
+from __future__ import annotations
+
+import uuid
+
+
+import pytest
+
+from host.api import InvoiceData, LinkData, ProviderInfo, RemoteInvoice, RemotePage, RemoteSearch, Result, WebhookResponse
+from host.plugins import HookNotImplemented, new_registry
+from host.testing.context import make_context
+from host.testing.reference_provider import ReferenceProvider
+
+INVOICE_HOOKS = ("create_remote_invoice", "list_remote_invoices", "link", "remote_status", "unlink")
+
+
+class ProviderContract:
+    provider_key: str = ""
+
+    # -- fixtures the subclass provides -------------------------------------------
+
+    @pytest.fixture
+    def plugin(self):
+        raise NotImplementedError("define a `plugin` fixture returning your provider module")
+
+    @pytest.fixture
+    def config(self):
+        raise NotImplementedError("define a `config` fixture: settings that work against your sandbox")
+
+    @pytest.fixture
+    def bad_config(self):
+        raise NotImplementedError("define a `bad_config` fixture: settings your sandbox rejects")
+
+    @pytest.fixture
+    def invoice(self) -> InvoiceData:
+        raise NotImplementedError("define an `invoice` fixture: an InvoiceData your sandbox accepts")
+
+    @pytest.fixture
+    def context(self):
+        return make_context(self.provider_key)
+
+    # -- the harness ---------------------------------------------------------------
+
+    @pytest.fixture
+    def decoy(self):
+        return ReferenceProvider(title="Decoy")
+
+    @pytest.fixture
+    def registry(self, plugin, decoy):
+        registry = new_registry()
+        registry.register(self.provider_key, plugin)
+        registry.register("contract_decoy", decoy)
+        assert registry.providers[self.provider_key].load_error is None, registry.providers[self.provider_key].load_error
+        yield registry
+        assert decoy.calls == [], f"hooks reached another provider: {decoy.calls}"
+
+    @pytest.fixture
+    def call(self, registry, config, context):
+        def call(hook, config=config, **kwargs):
+            return registry.call(self.provider_key, hook, config=config, context=context, **kwargs)
+
+        return call
+
+    def implements(self, registry, hook: str) -> bool:
+        return registry.providers[self.provider_key].implements(hook)
+
+    def assert_absent(self, call, hook: str, **kwargs) -> None:
+        with pytest.raises(HookNotImplemented):
+            call(hook, **kwargs)
+
+    def create(self, call, invoice, attempt_id=None) -> Result:
+        result = call("create_remote_invoice", invoice=invoice, attempt_id=attempt_id or uuid.uuid4().hex)
+        assert isinstance(result, Result), f"create_remote_invoice returned {type(result).__name__}"
+        assert result.ok, f"the sandbox refused the contract invoice: {result.messages}"
+        assert isinstance(result.remote, RemoteInvoice) and result.remote.remote_id
+        return result
+
+    @staticmethod
+    def link_data(remote: RemoteInvoice) -> LinkData:
+        return LinkData(remote.remote_id, remote.number, remote.url, remote.state, remote.total, "contract", None)
+
+    @staticmethod
+    def visible_text(result) -> str:
+        return " ".join(m.text + " " + " ".join(m.details) for m in result.messages)
+
+    # -- one test per hook -------------------------------------------------------------
+
+    def test_hook_provider_info(self, registry, config):
+        info = registry.providers[self.provider_key].info
+        assert isinstance(info, ProviderInfo) and info.title.strip() and info.description.strip()
+        if info.config_schema is not None:
+            schema = info.config_schema()
+            assert schema.load(schema.dump(config)) is not None
+            for name, field in schema.fields.items():
+                if any(word in name for word in ("key", "secret", "token", "password")):
+                    assert field.metadata.get("secret"), f"config field {name!r} looks secret but is not marked secret"
+        names = [action.name for action in info.actions]
+        assert len(names) == len(set(names)), "action names must be unique"
+
+    def test_hook_validate_config(self, registry, call, config, bad_config):
+        if not self.implements(registry, "validate_config"):
+            return self.assert_absent(call, "validate_config")
+        good = call("validate_config")
+        assert isinstance(good, Result) and good.ok, good.messages
+        bad = call("validate_config", config=bad_config)
+        assert isinstance(bad, Result) and not bad.ok
+        errors = [m for m in bad.messages if m.level == "error"]
+        assert errors and errors[0].text.strip(), "a rejected config needs an error message saying why"
+        text = self.visible_text(bad)
+        for value in bad_config.values():
+            if isinstance(value, str) and len(value) >= 8 and value not in config.values():
+                assert value not in text, "messages must not echo secrets back"
+
+    def test_hook_enable(self, registry, call):
+        if not self.implements(registry, "enable"):
+            return self.assert_absent(call, "enable")
+        result = call("enable")
+        assert isinstance(result, Result) and result.ok, result.messages
+
+    def test_hook_disable(self, registry, call):
+        if not self.implements(registry, "disable"):
+            return self.assert_absent(call, "disable")
+        assert isinstance(call("disable"), Result)
+
+    def test_hook_create_remote_invoice(self, registry, call, invoice):
+        if not self.implements(registry, "create_remote_invoice"):
+            return self.assert_absent(call, "create_remote_invoice", invoice=invoice, attempt_id="x")
+        attempt = uuid.uuid4().hex
+        first = self.create(call, invoice, attempt)
+        again = call("create_remote_invoice", invoice=invoice, attempt_id=attempt)
+        assert isinstance(again, Result)
+        if again.ok:
+            assert again.remote.remote_id == first.remote.remote_id, "a retry created a second remote invoice"
+        else:
+            assert not again.problems or again.sent is False
+            assert self.visible_text(again).strip(), "a refused retry must say why"
+        empty = InvoiceData(**{**asdict_shallow(invoice), "lines": ()})
+        blocked = call("create_remote_invoice", invoice=empty, attempt_id=uuid.uuid4().hex)
+        assert not blocked.ok and blocked.problems and blocked.sent is False, "an empty invoice must be blocked before sending"
+
+    def test_hook_list_remote_invoices(self, registry, call, invoice):
+        if not self.implements(registry, "list_remote_invoices"):
+            return self.assert_absent(call, "list_remote_invoices", invoice=invoice, search=RemoteSearch(), page=1, per_page=10)
+        created = self.create(call, invoice) if self.implements(registry, "create_remote_invoice") else None
+        page = call("list_remote_invoices", invoice=invoice, search=RemoteSearch(text=invoice.number), page=1, per_page=10)
+        assert isinstance(page, RemotePage) and page.page == 1
+        assert all(isinstance(item, RemoteInvoice) for item in page.items)
+        if created is not None:
+            assert created.remote.remote_id in {item.remote_id for item in page.items}
+
+    def test_hook_link(self, registry, call, invoice):
+        if not self.implements(registry, "link"):
+            return self.assert_absent(call, "link", invoice=invoice, remote_id="1")
+        missing = call("link", invoice=invoice, remote_id="999999999")
+        assert isinstance(missing, Result) and not missing.ok and self.visible_text(missing).strip()
+        if self.implements(registry, "create_remote_invoice"):
+            created = self.create(call, invoice)
+            linked = call("link", invoice=invoice, remote_id=created.remote.remote_id)
+            assert linked.ok and linked.remote.remote_id == created.remote.remote_id
+
+    def test_hook_unlink(self, registry, call, invoice):
+        if not self.implements(registry, "unlink"):
+            return self.assert_absent(call, "unlink", invoice=invoice, link=None)
+        remote = self.create(call, invoice).remote if self.implements(registry, "create_remote_invoice") else RemoteInvoice("1")
+        assert isinstance(call("unlink", invoice=invoice, link=self.link_data(remote)), Result)
+
+    def test_hook_remote_status(self, registry, call, invoice):
+        if not self.implements(registry, "remote_status"):
+            return self.assert_absent(call, "remote_status", invoice=invoice, link=None)
+        created = self.create(call, invoice)
+        result = call("remote_status", invoice=invoice, link=self.link_data(created.remote))
+        assert isinstance(result, Result) and result.ok and result.remote.remote_id == created.remote.remote_id
+
+    def test_hook_run_action(self, registry, call):
+        actions = registry.providers[self.provider_key].info.actions
+        if not self.implements(registry, "run_action"):
+            assert not actions, "actions are declared but run_action is not implemented"
+            return self.assert_absent(call, "run_action", name="x", params={})
+        assert actions, "run_action is implemented but ProviderInfo declares no actions"
+
+    def test_hook_handle_callback(self, registry, call):
+        if not self.implements(registry, "handle_callback"):
+            return self.assert_absent(call, "handle_callback", params={})
+        result = call("handle_callback", params={"code": "forged", "state": "not-the-one-we-sent"})
+        assert isinstance(result, Result) and not result.ok, "a callback with a state we never issued must be refused"
+
+    def test_hook_handle_webhook(self, registry, call):
+        if not self.implements(registry, "handle_webhook"):
+            return self.assert_absent(call, "handle_webhook", headers={}, body=b"")
+        response = call("handle_webhook", headers={"content-type": "application/json"}, body=b'{"forged": true}')
+        assert isinstance(response, WebhookResponse) and response.status >= 400 and not response.updates
+
+    def test_invoice_capabilities_are_consistent(self, registry):
+        """A provider that creates remote invoices can also refresh them; one
+        without invoice hooks gets no section on invoice pages."""
+        if self.implements(registry, "create_remote_invoice"):
+            assert self.implements(registry, "remote_status")
+        else:
+            assert not any(self.implements(registry, hook) for hook in ("link", "remote_status"))
+
+
+def asdict_shallow(instance) -> dict:
+    """A dataclass's fields without converting nested dataclasses (unlike ``asdict``)."""
+    return {name: getattr(instance, name) for name in instance.__dataclass_fields__}

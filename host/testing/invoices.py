@@ -1,0 +1,59 @@
+"""Building ``InvoiceData`` for plugin tests, totals computed as the host does."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from host.api import CalculationSettings, ClientData, InvoiceData, LineData, PaymentTermData, TaxData
+from host.money import LineInput, compute_totals
+
+VAT_21 = TaxData(name="IVA 21%", percent=Decimal(21), category="S")
+DEMO_CLIENT = ClientData(
+    code="ACME-DE", name="Acme Übersetzungen GmbH", email="billing@acme.example", tax_id="DE123456789",
+    tax_scheme="VAT", country="DE", address="Hauptstraße 5", city="Berlin", postal_code="10115",
+)
+
+
+def sample_line(description="Translation EN>DE", quantity="1000", unit_price="0.12", discount_percent="0",
+                taxes=(VAT_21,), service="Translation") -> dict:
+    return dict(service=service, description=description, quantity=Decimal(quantity),
+                unit_price=Decimal(unit_price), discount_percent=Decimal(discount_percent), taxes=tuple(taxes))
+
+
+def sample_invoice(
+    number: str = "INV-TEST-0001",
+    client: ClientData = DEMO_CLIENT,
+    lines: list[dict] | None = None,
+    currency: str = "EUR",
+    issue_date: date = date(2026, 11, 2),
+    payment_term: PaymentTermData | None = PaymentTermData("Net 30", 30),
+    discount_percent: str = "0",
+    calculation: CalculationSettings = CalculationSettings("half_up", False, True),
+    invoice_id: int = 1,
+    **client_overrides,
+) -> InvoiceData:
+    """An invoice with one 21% line unless told otherwise; ``client_overrides``
+    replace client fields (e.g. ``tax_id=""``)."""
+    lines = [sample_line()] if lines is None else lines
+    client = replace(client, **client_overrides) if client_overrides else client
+    totals = compute_totals(
+        [LineInput(l["quantity"], l["unit_price"], l["discount_percent"], l["taxes"]) for l in lines],
+        Decimal(discount_percent), (), calculation, currency,
+    )
+    return InvoiceData(
+        id=invoice_id,
+        number=number,
+        status="issued",
+        issue_date=issue_date,
+        due_date=issue_date + timedelta(days=payment_term.days if payment_term else 0),
+        currency=currency,
+        client=client,
+        lines=tuple(LineData(net=net, **line) for line, net in zip(lines, totals.line_nets)),
+        discount_percent=Decimal(discount_percent),
+        payment_term=payment_term,
+        subtotal=totals.subtotal,
+        discount_amount=totals.discount_amount,
+        tax_totals=totals.tax_totals,
+        total=totals.total,
+    )

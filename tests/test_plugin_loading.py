@@ -1,0 +1,160 @@
+"""Finding providers through entry points, and dispatching to exactly one."""
+import json
+import logging
+import textwrap
+
+import pytest
+
+from host import ProviderInfo, Result, hookimpl
+from host.plugins import GROUP, HookNotImplemented, StartupError, UnknownProvider, new_registry, registry_from_env
+from host.testing.reference_provider import ReferenceProvider
+
+
+def install_fake_distribution(root, dist, entry_points: dict[str, str], modules: dict[str, str]):
+    """Lay out an installed distribution (dist-info + modules) under ``root``."""
+    info = root / f"{dist.replace('-', '_')}-1.2.3.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {dist}\nVersion: 1.2.3\n")
+    lines = [f"[{GROUP}]"] + [f"{name} = {target}" for name, target in entry_points.items()]
+    (info / "entry_points.txt").write_text("\n".join(lines) + "\n")
+    for name, source in modules.items():
+        (root / f"{name}.py").write_text(textwrap.dedent(source))
+
+
+GOOD_MODULE = """
+from host import ProviderInfo, Result, hookimpl
+
+@hookimpl
+def provider_info():
+    return ProviderInfo(title="Fake {n}", description="A fake provider")
+
+@hookimpl
+def link(remote_id):
+    return Result.success("linked by {n} " + remote_id)
+"""
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delenv("ERP_HOST_PLUGINS", raising=False)
+    return tmp_path
+
+
+def test_entry_points_register_under_their_name_with_distribution_and_version(site):
+    install_fake_distribution(site, "erp-host-fakeone", {"fakeone": "erp_host_fakeone"}, {"erp_host_fakeone": GOOD_MODULE.replace("{n}", "one")})
+    registry = registry_from_env({})
+    provider = registry.get("fakeone")
+    assert (provider.distribution, provider.version) == ("erp-host-fakeone", "1.2.3")
+    assert provider.info.title == "Fake one"
+    assert provider.hooks == ("link", "provider_info")
+
+
+def test_allow_list_limits_loading_and_empty_loads_none(site):
+    install_fake_distribution(site, "erp-host-fakeone", {"fakeone": "erp_host_fakeone"}, {"erp_host_fakeone": GOOD_MODULE.replace("{n}", "one")})
+    install_fake_distribution(site, "erp-host-faketwo", {"faketwo": "erp_host_faketwo"}, {"erp_host_faketwo": GOOD_MODULE.replace("{n}", "two")})
+    only_two = registry_from_env({"ERP_HOST_PLUGINS": "faketwo"})
+    assert "faketwo" in only_two.providers and "fakeone" not in only_two.providers
+    assert registry_from_env({"ERP_HOST_PLUGINS": ""}).providers == {}
+
+
+def test_a_plugin_that_fails_to_import_is_recorded_and_others_still_load(site):
+    install_fake_distribution(site, "erp-host-broken", {"broken": "erp_host_broken"}, {"erp_host_broken": "import does_not_exist_anywhere\n"})
+    install_fake_distribution(site, "erp-host-fakeone", {"fakeone": "erp_host_fakeone"}, {"erp_host_fakeone": GOOD_MODULE.replace("{n}", "one")})
+    registry = registry_from_env({"ERP_HOST_PLUGINS": "broken,fakeone"})
+    assert "does_not_exist_anywhere" in registry.providers["broken"].load_error
+    with pytest.raises(UnknownProvider):
+        registry.get("broken")
+    assert registry.call("fakeone", "link", invoice=None, remote_id="7", config={}, context=None).ok
+
+
+def test_two_distributions_claiming_one_key_stop_start_up(site):
+    install_fake_distribution(site, "erp-host-fakeone", {"samekey": "erp_host_fakeone"}, {"erp_host_fakeone": GOOD_MODULE.replace("{n}", "one")})
+    install_fake_distribution(site, "erp-host-faketwo", {"samekey": "erp_host_faketwo"}, {"erp_host_faketwo": GOOD_MODULE.replace("{n}", "two")})
+    with pytest.raises(StartupError, match="samekey"):
+        registry_from_env({"ERP_HOST_PLUGINS": "samekey"})
+
+
+def test_a_misspelled_hook_stops_start_up():
+    class Misspelled:
+        @hookimpl
+        def provider_info(self):
+            return ProviderInfo("M", "m")
+
+        @hookimpl
+        def create_remote_invoce(self, invoice):  # typo on purpose
+            return Result.success()
+
+    registry = new_registry()
+    with pytest.raises(StartupError, match="create_remote_invoce"):
+        registry.register("misspelled", Misspelled())
+    assert "misspelled" not in registry.providers
+
+
+def test_a_wrong_argument_name_stops_start_up():
+    class WrongArgument:
+        @hookimpl
+        def provider_info(self):
+            return ProviderInfo("W", "w")
+
+        @hookimpl
+        def link(self, invoice, remote):  # the spec says remote_id
+            return Result.success()
+
+    with pytest.raises(StartupError, match="remote"):
+        new_registry().register("wrong", WrongArgument())
+
+
+def test_provider_info_that_raises_is_a_load_error_not_a_crash():
+    class Raises:
+        @hookimpl
+        def provider_info(self):
+            raise RuntimeError("no info today")
+
+    registry = new_registry()
+    provider = registry.register("raises", Raises())
+    assert "no info today" in provider.load_error
+    assert registry.loaded() == []
+
+
+def test_a_call_reaches_only_the_named_provider():
+    registry = new_registry()
+    one, two = ReferenceProvider("One"), ReferenceProvider("Two")
+    registry.register("one", one)
+    registry.register("two", two)
+    result = registry.call("two", "run_action", name="ping", params={}, config={}, context=None)
+    assert result.ok
+    assert two.calls == ["run_action:ping"] and one.calls == []
+
+
+def test_calling_a_hook_the_provider_lacks_is_reported():
+    class Minimal:
+        @hookimpl
+        def provider_info(self):
+            return ProviderInfo("Min", "minimal")
+
+    registry = new_registry()
+    registry.register("min", Minimal())
+    registry.register("ref", ReferenceProvider())
+    with pytest.raises(HookNotImplemented):
+        registry.call("min", "create_remote_invoice", invoice=None, config={}, context=None, attempt_id="a")
+
+
+def test_tracing_logs_every_hook_call(caplog):
+    registry = new_registry(trace=True)
+    registry.register("ref", ReferenceProvider())
+    with caplog.at_level(logging.INFO, logger="host.plugins"):
+        registry.call("ref", "run_action", name="ping", params={}, config={}, context=None)
+    assert "hook run_action -> ['ref']" in caplog.text
+
+
+def test_erp_host_plugins_lists_installed_providers_as_json(app):
+    runner = app.test_cli_runner()
+    from host.cli import plugins_command
+
+    result = runner.invoke(plugins_command)
+    assert result.exit_code == 0, result.output
+    rows = {row["key"]: row for row in json.loads(result.output)}
+    assert rows["reference"]["distribution"] == "test-reference"
+    assert "create_remote_invoice" in rows["reference"]["hooks"]
+    assert rows["reference"]["enabled"] is False and rows["reference"]["load_error"] is None
