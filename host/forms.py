@@ -18,12 +18,14 @@ from wtforms import (
     Form,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
+from wtforms.widgets import TextInput
 
 from host.invoice_data import plain
 from host.models import INVOICE_STATUSES, ROUNDING_METHODS, TAX_CATEGORIES
@@ -50,6 +52,11 @@ STATUS_LABELS = {"draft": "Draft", "issued": "Issued", "paid": "Paid", "cancelle
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MONEY_LIMIT = Decimal("1e12")  # Numeric(16, 4) keeps 12 digits before the point
 MAX_PLACES = 4
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 deprecates bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def strip(value):
@@ -85,9 +92,16 @@ def places(form, field) -> None:
 
 
 class PlainDecimalField(DecimalField):
-    """A Decimal input shown without the database's trailing zeros (12.5000 → 12.5)."""
+    """A Decimal input shown without the database's trailing zeros (12.5000 → 12.5).
+
+    A text input, not ``type=number``: browsers' number inputs refuse
+    decimals unless given a ``step`` and disagree on the decimal separator.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(label, validators, places=None, **kwargs)
 
     def _value(self):
@@ -117,7 +131,7 @@ class CompanyForm(FlaskForm):
         filters=[upper],
     )
     rounding_method = SelectField(
-        "Rounding method", choices=[(m, ROUNDING_LABELS[m]) for m in ROUNDING_METHODS]
+        "Rounding method", choices=options((m, ROUNDING_LABELS[m]) for m in ROUNDING_METHODS)
     )
     round_before_sum = BooleanField("Round before sum")
     apply_taxes_per_line = BooleanField("Apply taxes per line")
@@ -128,10 +142,10 @@ class ClientForm(FlaskForm):
     name = StringField("Display name", [DataRequired(), Length(max=200)], filters=[strip])
     email = StringField("Email", [Optional(), Length(max=200)], filters=[strip])
     tax_id = StringField("Tax ID", [Length(max=50)], filters=[strip])
-    tax_scheme = StringField("Tax scheme", [Length(max=20)], filters=[strip])
+    tax_scheme = StringField("Tax scheme", [Length(max=20)], filters=[strip], description="e.g. VAT, EIN.")
     country = StringField(
         "Country", [Optional(), Regexp(r"^[A-Z]{2}$", message="Use the 2-letter ISO code, e.g. ES.")],
-        filters=[upper],
+        filters=[upper], description="2-letter ISO code, e.g. DE.",
     )
     address = TextAreaField("Address", [Length(max=2000)], filters=[strip])
     city = StringField("City", [Length(max=100)], filters=[strip])
@@ -155,7 +169,7 @@ class TaxForm(FlaskForm):
         "Percent", "Give the percent (0 is allowed).", -100, 100, "The percent must be between -100 and 100.",
         description="Negative for a withholding, e.g. -15.",
     )
-    category = SelectField("Category", choices=[(c, TAX_CATEGORY_LABELS[c]) for c in TAX_CATEGORIES])
+    category = SelectField("Category", choices=options((c, TAX_CATEGORY_LABELS[c]) for c in TAX_CATEGORIES))
 
 
 class PaymentTermForm(FlaskForm):
@@ -178,10 +192,9 @@ class LineForm(Form):
     taxes = SelectMultipleField("Taxes", coerce=int)
 
     def is_blank(self) -> bool:
-        typed = [self.description.data or ""] + [
-            (field.raw_data or [""])[0] if field.raw_data else "" for field in (self.quantity, self.unit_price)
-        ]
-        return not self.service.data and not any(str(value).strip() for value in typed)
+        """Nothing chosen or typed in the service, description, quantity and price."""
+        typed = [self.description.data or ""] + [(f.raw_data or [""])[0] for f in (self.quantity, self.unit_price)]
+        return not self.service.data and not any(value.strip() for value in typed)
 
 
 class InvoiceForm(FlaskForm):
@@ -195,7 +208,7 @@ class InvoiceForm(FlaskForm):
         "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
         filters=[upper], description="Left empty: the company's home currency.",
     )
-    status = SelectField("Status", choices=[(s, STATUS_LABELS[s]) for s in INVOICE_STATUSES])
+    status = SelectField("Status", choices=options((s, STATUS_LABELS[s]) for s in INVOICE_STATUSES))
     payment_term = SelectField("Payment term", coerce=int, default=0)
     discount_percent = number_field(
         "Invoice discount %", None, 0, 100, "The discount must be between 0 and 100 %%."

@@ -112,7 +112,7 @@ def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
     link.refreshed_at = _now()
 
 
-def total_warning(invoice: Invoice, remote: RemoteInvoice, local_total: Decimal, title: str) -> Message | None:
+def total_warning(remote: RemoteInvoice, local_total: Decimal, title: str) -> Message | None:
     if remote.total is None or Decimal(remote.total) == local_total:
         return None
     return Message(
@@ -125,10 +125,12 @@ def total_warning(invoice: Invoice, remote: RemoteInvoice, local_total: Decimal,
 def _finish(invoice: Invoice, provider: Provider, action: str, link: RemoteLink, result: Result, username: str | None, fresh_row: bool) -> Result:
     """Store ``result`` on the reserved ``link`` and in the history, then commit."""
     title = provider_title(provider)
+    local_total = invoice_data(invoice).total
+    secrets = stored_secret_values(provider.key)  # read before changes: no premature autoflush
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
         link.linked_at = _now()
-        warning = total_warning(invoice, result.remote, invoice_data(invoice).total, title)
+        warning = total_warning(result.remote, local_total, title)
         if warning:
             result = replace(result, messages=result.messages + (warning,))
     elif result.ok:
@@ -149,7 +151,7 @@ def _finish(invoice: Invoice, provider: Provider, action: str, link: RemoteLink,
         username=username,
         request_id=result.request_id,
         error_detail=result.error_detail,
-        secrets=stored_secret_values(provider.key),
+        secrets=secrets,
     )
     try:
         db.session.commit()
@@ -210,9 +212,10 @@ def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
         result = call(provider, "remote_status", username, invoice=invoice_data(invoice), link=link_data(link))
     except PluginCrashed as crash:
         result = crash.result
+    local_total = invoice_data(invoice).total
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
-        warning = total_warning(invoice, result.remote, invoice_data(invoice).total, provider_title(provider))
+        warning = total_warning(result.remote, local_total, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
     elif not result.ok:

@@ -11,6 +11,7 @@ from host.extensions import db
 from host.plugins import Registry
 
 POSTGRES_ENV = "TEST_DATABASE_URL"
+_MIGRATED: set[str] = set()  # databases already upgraded in this process
 
 
 def postgres_url() -> str | None:
@@ -55,10 +56,12 @@ def make_app(database_url: str, instance_path: str, registry: Registry, **config
             **config,
         }
     )
-    with app.app_context():
-        from flask_migrate import upgrade
+    if database_url not in _MIGRATED:
+        with app.app_context():
+            from flask_migrate import upgrade
 
-        upgrade()
+            upgrade()
+        _MIGRATED.add(database_url)
     return app
 
 

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.exc import IntegrityError
 
 from host.extensions import db
-from host.forms import STATUS_LABELS, InvoiceForm
+from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
 from host.models import INVOICE_STATUSES, Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax
 from host.money import MINOR_UNIT_EXPONENT
@@ -129,12 +129,12 @@ def _initial_data(invoice: Invoice, company: Company) -> dict:
 def _choices(form: InvoiceForm, services, taxes) -> None:
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
     terms = db.session.execute(db.select(PaymentTerm).order_by(PaymentTerm.days, PaymentTerm.name)).scalars().all()
-    form.client.choices = [(0, "— choose a client —")] + [(c.id, f"{c.code} – {c.name}") for c in clients]
-    form.payment_term.choices = [(0, "— none —")] + [(t.id, t.name) for t in terms]
-    form.taxes.choices = [(t.id, t.name) for t in taxes]
+    form.client.choices = options([(0, "— choose a client —")] + [(c.id, f"{c.code} – {c.name}") for c in clients])
+    form.payment_term.choices = options([(0, "— none —")] + [(t.id, t.name) for t in terms])
+    form.taxes.choices = options((t.id, t.name) for t in taxes)
     for entry in form.lines:
-        entry.form.service.choices = [(0, "—")] + [(s.id, s.name) for s in services]
-        entry.form.taxes.choices = [(t.id, t.name) for t in taxes]
+        entry.form.service.choices = options([(0, "—")] + [(s.id, s.name) for s in services])
+        entry.form.taxes.choices = options((t.id, t.name) for t in taxes)
 
 
 def _edit(invoice: Invoice):

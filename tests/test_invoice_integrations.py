@@ -1,0 +1,169 @@
+"""The invoice page's integration sections: create, link, refresh, unlink."""
+import html
+
+import pytest
+
+from host.extensions import db
+from host.models import IntegrationEvent, Invoice, RemoteLink
+from host.testing.reference_provider import GOOD_KEY
+
+ACME = 1  # INV-2026-0001, client with a tax ID
+NOTAX = 4  # INV-2026-0004, client without a tax ID
+
+
+@pytest.fixture
+def enabled(client, login, demo):
+    login("admin")
+    client.post("/settings/integrations/reference", data={"api_key": GOOD_KEY, "account": "A"})
+    client.post("/settings/integrations/reference/enable")
+    client.post("/logout")
+    login("user")
+    return client
+
+
+def page(client, invoice_id=ACME):
+    return client.get(f"/invoices/{invoice_id}").get_data(as_text=True)
+
+
+def post(client, action, invoice_id=ACME, provider="reference", **data):
+    response = client.post(f"/invoices/{invoice_id}/integrations/{provider}/{action}", data=data, follow_redirects=True)
+    return html.unescape(response.get_data(as_text=True))
+
+
+def links(app):
+    with app.app_context():
+        return db.session.execute(db.select(RemoteLink)).scalars().all()
+
+
+def events(app, **filters):
+    with app.app_context():
+        return db.session.execute(db.select(IntegrationEvent).filter_by(**filters).order_by(IntegrationEvent.id)).scalars().all()
+
+
+def test_unlinked_section_offers_new_and_link(enabled):
+    html = page(enabled)
+    assert "Linked Reference invoice details" in html
+    assert "New Reference invoice" in html and "Link Reference invoice" in html
+    assert "Linked Second invoice details" not in html  # installed but not enabled
+
+
+def test_create_links_the_remote_invoice_and_records_history(app, enabled, reference, second):
+    html = post(enabled, "create")
+    assert "Created Reference invoice 1001." in html
+    assert 'href="https://reference.invalid/invoices/1001"' in html
+    assert "Unlink Reference invoice" in html and "Refresh" in html
+    [link] = links(app)
+    assert (link.status, link.remote_id, link.remote_number, link.remote_state) == ("linked", "1001", "INV-2026-0001", "new")
+    [event] = events(app, action="create")
+    assert (event.outcome, event.username, event.request_id) == ("ok", "clerk", "req-1001")
+    assert second.calls == []
+
+
+def test_blocking_problems_are_listed_at_once_and_nothing_is_reserved(app, enabled, reference):
+    html = post(enabled, "create", invoice_id=NOTAX)
+    assert "Fix these problems and try again:" in html
+    assert "Client Freelance Collective has no tax ID." in html
+    assert links(app) == []
+    assert events(app, action="create")[0].outcome == "blocked"
+
+
+def test_a_second_create_for_a_linked_invoice_is_refused(app, enabled, reference):
+    post(enabled, "create")
+    html = post(enabled, "create")
+    assert "already linked to INV-2026-0001" in html
+    assert len(reference.invoices) == 1
+
+
+def test_a_timeout_after_the_remote_created_the_invoice_retries_without_a_duplicate(app, enabled, reference):
+    reference.fail_next = "timeout_after_create"
+    html = post(enabled, "create")
+    assert "timed out" in html and "Retry: new Reference invoice" in html
+    [link] = links(app)
+    assert link.status == "failed" and link.remote_id is None
+    first_attempt = link.attempt_id
+    html = post(enabled, "create")
+    assert "Created Reference invoice 1001." in html
+    [link] = links(app)
+    assert link.status == "linked" and link.attempt_id == first_attempt
+    assert len(reference.invoices) == 1
+    assert [e.outcome for e in events(app, action="create")] == ["failed", "ok"]
+
+
+def test_a_plugin_crash_is_shown_and_recorded_never_a_500(app, enabled, reference):
+    reference.fail_next = "crash"
+    response = enabled.post(f"/invoices/{ACME}/integrations/reference/create", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Unexpected error in the Reference integration (RuntimeError)" in response.get_data(as_text=True)
+    [event] = events(app, action="create")
+    assert event.outcome == "failed" and "RuntimeError" in event.error_detail
+    assert GOOD_KEY not in event.error_detail and "[redacted]" in event.error_detail
+    assert "Retry: new Reference invoice" in page(enabled)
+
+
+def test_a_plugin_returning_the_wrong_type_is_an_error_not_a_crash(app, enabled, reference):
+    reference.fail_next = "wrong_type"
+    html = post(enabled, "create")
+    assert "returned an invalid answer to create_remote_invoice" in html
+
+
+def test_total_mismatch_warns_on_create_and_on_the_page(app, enabled, reference):
+    from decimal import Decimal
+
+    post(enabled, "create")
+    reference.set_state("1001", "sent", total=Decimal("1.00"))
+    html = post(enabled, "refresh")
+    assert "The Reference total 1.00 differs from this invoice's total" in html
+    assert "total-differs" in html
+    assert "sent" in html
+
+
+def test_picker_lists_searches_and_links(app, enabled, reference, demo):
+    post(enabled, "create")  # invoice 1 -> 1001
+    post(enabled, "unlink")
+    html = enabled.get(f"/invoices/{ACME}/integrations/reference/pick?q=0001").get_data(as_text=True)
+    assert 'data-remote-id="1001"' in html
+    html = enabled.get(f"/invoices/{ACME}/integrations/reference/pick?q=nothing-like-this").get_data(as_text=True)
+    assert "No Reference invoice matches." in html
+    html = post(enabled, "link", remote_id="1001")
+    assert "Linked Reference invoice 1001." in html
+    assert links(app)[0].status == "linked"
+
+
+def test_linking_one_remote_invoice_to_two_local_invoices_is_refused(app, enabled, reference):
+    post(enabled, "create")
+    html = post(enabled, "link", invoice_id=2, remote_id="1001")
+    assert "already linked to invoice INV-2026-0001" in html
+    assert [l.invoice_id for l in links(app)] == [ACME]
+
+
+def test_linking_an_unknown_remote_invoice_fails_cleanly(app, enabled):
+    html = post(enabled, "link", remote_id="424242")
+    assert "Reference has no invoice 424242." in html
+    assert links(app) == []
+
+
+def test_unlink_removes_only_the_host_link_and_is_recorded(app, enabled, reference):
+    post(enabled, "create")
+    html = post(enabled, "unlink")
+    assert "Unlinked Reference invoice INV-2026-0001" in html and "New Reference invoice" in html
+    assert links(app) == [] and "1001" in reference.invoices
+    assert [e.action for e in events(app)][-1] == "unlink"
+
+
+def test_actions_on_a_disabled_provider_are_refused_with_a_reason(app, client, login, demo):
+    login("user")
+    html = post(client, "create")
+    assert "Reference is not enabled. An admin can enable it in Settings → Integrations." in html
+    assert links(app) == []
+
+
+def test_the_invoice_survives_every_failure_untouched(app, enabled, reference):
+    with app.app_context():
+        before = db.session.get(Invoice, ACME).updated_at
+    reference.fail_next = "crash"
+    post(enabled, "create")
+    reference.fail_next = "timeout_after_create"
+    post(enabled, "create")
+    with app.app_context():
+        invoice = db.session.get(Invoice, ACME)
+        assert invoice.updated_at == before and len(invoice.lines) == 2
