@@ -2,6 +2,7 @@
 import ast
 import inspect
 import re
+import types
 from pathlib import Path
 
 import pytest
@@ -84,7 +85,7 @@ def test_every_public_type_is_documented_with_its_fields():
 def test_worked_example_is_a_valid_provider():
     """The example on the page registers: its hooks exist and take documented arguments."""
     code = re.search(r'```python\n("""Acme Books.*?)```', DOCS.read_text(), re.S).group(1)
-    module = type(inspect)("erp_host_acme_books_example")
+    module = types.ModuleType("erp_host_acme_books_example")
     exec(compile(code, "docs/plugins.md", "exec"), module.__dict__)
     registry = new_registry()
     provider = registry.register("acme_books", module)

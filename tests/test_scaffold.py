@@ -51,7 +51,7 @@ def test_command_writes_the_package_and_reports_errors(tmp_path):
     runner = CliRunner()
     made = runner.invoke(new_provider, [KEY, "--dest", str(tmp_path)])
     assert made.exit_code == 0, made.output
-    assert f"erp-host-acme-books" in made.output
+    assert "erp-host-acme-books" in made.output
     pyproject = tomllib.loads((tmp_path / KEY / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "erp-host-acme-books"
     assert pyproject["project"]["entry-points"]["erp_host"] == {KEY: "erp_host_acme_books"}

@@ -66,9 +66,14 @@ def make_app(database_url: str, instance_path: str, registry: Registry, **config
 
 
 def reset_data(app) -> None:
-    """Empty every table, keeping the schema (fast per-test isolation)."""
+    """Empty every table and restart ID sequences, keeping the schema."""
     with app.app_context():
         db.session.remove()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(table.delete())
+        tables = [table for table in db.metadata.sorted_tables]
+        if db.engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)  # our own table names
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                db.session.execute(table.delete())
         db.session.commit()

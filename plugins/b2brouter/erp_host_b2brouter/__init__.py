@@ -1,0 +1,113 @@
+"""B2BRouter e-invoicing provider for erp-host.
+
+The hook implementations live here and stay thin: each loads the settings,
+builds a client and hands over to the module that does the work.
+
+There is no "re-check" action of our own: the host's configure page has a
+"Check again" button for every provider with ``validate_config``, and it
+keeps the resulting plate.
+"""
+from __future__ import annotations
+
+from host import Message, ProviderInfo, RemotePage, Result, hookimpl
+
+from erp_host_b2brouter import account_check, api_facts, invoices, push, webhook
+from erp_host_b2brouter.config import ConfigSchema, Settings
+from erp_host_b2brouter.errors import ApiError, failure
+
+
+@hookimpl
+def provider_info():
+    return ProviderInfo(
+        title="B2BRouter",
+        description="Send invoices as e-invoices through B2BRouter (Peppol, FACe, email...), link existing ones "
+                    "and follow their state.",
+        config_schema=ConfigSchema,
+        homepage="https://www.b2brouter.net",
+    )
+
+
+@hookimpl
+def validate_config(config, context):
+    settings = Settings.from_config(config)
+    return account_check.check(settings, context, settings.client())
+
+
+@hookimpl
+def create_remote_invoice(invoice, config, context, attempt_id):
+    settings = Settings.from_config(config)
+    return push.create(invoice, settings, context, attempt_id, settings.client())
+
+
+@hookimpl
+def list_remote_invoices(invoice, search, page, per_page, config, context):
+    settings = Settings.from_config(config)
+    per_page = max(1, min(per_page, api_facts.MAX_LIMIT))
+    try:
+        found = settings.client().list_invoices(
+            settings.account_id, offset=(page - 1) * per_page, limit=per_page,
+            number=(search.text or "").strip() or None, date_from=search.date_from, date_to=search.date_to,
+        )
+    except ApiError as error:
+        return RemotePage((), page, per_page, total=None, messages=(Message("error", error.message),))
+    items = tuple(invoices.remote_invoice(data, settings.invoice_url(data["id"])) for data in found.items)
+    return RemotePage(items, page, per_page, total=found.total)
+
+
+def _read(settings: Settings, remote_id):
+    """The remote invoice ``remote_id`` of the configured account, or a failure Result."""
+    remote_id = str(remote_id or "").strip()
+    if not remote_id.isdigit():
+        return None, Result.failure(f"“{remote_id}” is not a B2BRouter invoice ID (a number).", sent=False)
+    try:
+        data = settings.client().get_invoice(remote_id)
+    except ApiError as error:
+        if error.kind == "not_found":
+            return None, failure(error, f"B2BRouter has no invoice {remote_id} that this API key can see.")
+        return None, failure(error)
+    account = data.get("account") if isinstance(data.get("account"), dict) else {}
+    if account.get("id") is not None and str(account["id"]) != str(settings.account_id):
+        return None, Result.failure(f"B2BRouter invoice {remote_id} belongs to another account "
+                                    f"({account.get('name') or account['id']}), not {settings.account_id}.")
+    if data.get("type") and data["type"] != api_facts.INVOICE_TYPE:
+        return None, Result.failure(f"B2BRouter invoice {remote_id} is a {data['type']}, not an issued invoice.")
+    return data, None
+
+
+@hookimpl
+def link(invoice, remote_id, config, context):
+    settings = Settings.from_config(config)
+    data, problem = _read(settings, remote_id)
+    if problem:
+        return problem
+    remote = invoices.remote_invoice(data, settings.invoice_url(data["id"]))
+    messages = (Message("success", f"Linked to B2BRouter invoice {remote.number} (ID {remote.remote_id})."),)
+    differences = invoices.differences(invoice, data, None)
+    if differences:
+        messages += (Message("warning", "The B2BRouter invoice does not match this one:", tuple(differences)),)
+    return Result(ok=True, remote=remote, messages=messages)
+
+
+@hookimpl
+def remote_status(invoice, link, config, context):
+    settings = Settings.from_config(config)
+    data, problem = _read(settings, link.remote_id)
+    if problem:
+        return problem
+    remote = invoices.remote_invoice(data, settings.invoice_url(data["id"]))
+    label = api_facts.STATE_LABELS.get(remote.state or "", remote.state or "unknown")
+    if remote.state in ("error", "refused"):
+        return Result(ok=True, remote=remote, messages=(
+            Message("warning", f"B2BRouter state: {label}.", (remote.state_detail,) if remote.state_detail else ()),))
+    return Result.success(f"B2BRouter state: {label}.", remote=remote)
+
+
+@hookimpl
+def unlink(invoice, link, config, context):
+    return Result.success("Unlinked. The invoice in B2BRouter is unchanged.")
+
+
+@hookimpl
+def handle_webhook(headers, body, config, context):
+    settings = Settings.from_config(config)
+    return webhook.handle(headers, body, settings.webhook_secret, url_for=settings.invoice_url)

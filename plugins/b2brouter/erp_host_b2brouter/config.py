@@ -1,0 +1,104 @@
+"""The configure form (a marshmallow schema) and the settings derived from it.
+
+Environment ``custom`` points the plugin at any base URL (the bundled
+sandbox, a proxy): that URL is used for the API **and** for the web-app
+links ("Open"), because the sandbox serves both. Production and staging take
+their web base from :mod:`api_facts`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from erp_host_b2brouter import api_facts
+from erp_host_b2brouter.client import Client
+
+ENVIRONMENTS = [
+    ("production", "Production (api.b2brouter.net)"),
+    ("staging", "Staging (api-staging.b2brouter.net)"),
+    ("custom", "Custom URL (e.g. the bundled sandbox)"),
+]
+
+
+class ConfigSchema(Schema):
+    api_key = fields.String(
+        required=True, validate=validate.Length(min=1),
+        metadata={"label": "API key", "secret": True,
+                  "help": "B2BRouter → Developers → Show API Key. Production and staging keys differ."},
+    )
+    account_id = fields.Integer(
+        required=True, strict=False, validate=validate.Range(min=1),
+        metadata={"label": "Account ID",
+                  "help": "The issuing company's account (B2BRouter → Developers → View IDs)."},
+    )
+    environment = fields.String(
+        load_default="production", validate=validate.OneOf([value for value, _ in ENVIRONMENTS]),
+        metadata={"label": "Environment", "choices": ENVIRONMENTS},
+    )
+    custom_base_url = fields.Url(
+        require_tld=False, schemes={"http", "https"}, load_default=None, allow_none=True,
+        metadata={"label": "Custom URL",
+                  "help": "Only for the Custom environment: the API base URL, also used for web links."},
+    )
+    webhook_secret = fields.String(
+        load_default=None, allow_none=True,
+        metadata={"label": "Webhook secret", "secret": True,
+                  "help": "The secret B2BRouter shows for the webhook that calls this app's webhook URL."},
+    )
+    send_after_import = fields.Boolean(
+        load_default=False,
+        metadata={"label": "Send after import",
+                  "help": "Send each new invoice to the customer at once. Off: it stays in B2BRouter "
+                          "as New for review."},
+    )
+
+    @pre_load
+    def _blank_is_none(self, data, **kwargs):
+        """An empty optional input means "not set" (HTML forms post empty strings)."""
+        data = dict(data)
+        for name in ("custom_base_url", "webhook_secret"):
+            if isinstance(data.get(name), str) and not data[name].strip():
+                data[name] = None
+        return data
+
+    @validates_schema
+    def _custom_needs_url(self, data, **kwargs):
+        if data.get("environment") == "custom" and not data.get("custom_base_url"):
+            raise ValidationError("Enter the URL for the Custom environment.", "custom_base_url")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The loaded config, with the API and web bases resolved."""
+
+    api_key: str
+    account_id: int
+    environment: str
+    api_base: str
+    web_base: str
+    webhook_secret: str | None
+    send_after_import: bool
+
+    @classmethod
+    def from_config(cls, config: dict) -> "Settings":
+        environment = config.get("environment") or "production"
+        if environment == "custom":
+            api_base = web_base = str(config["custom_base_url"]).rstrip("/")
+        else:
+            api_base, web_base = api_facts.API_BASES[environment], api_facts.WEB_BASES[environment]
+        return cls(
+            api_key=config["api_key"],
+            account_id=int(config["account_id"]),
+            environment=environment,
+            api_base=api_base,
+            web_base=web_base,
+            webhook_secret=config.get("webhook_secret") or None,
+            send_after_import=bool(config.get("send_after_import", False)),
+        )
+
+    def client(self) -> Client:
+        return Client(self.api_base, self.api_key)
+
+    def invoice_url(self, remote_id) -> str:
+        return self.web_base + api_facts.WEB_INVOICE.format(id=remote_id)

@@ -1,0 +1,179 @@
+"""Host invoices to B2BRouter payloads and back, and the checks made before sending."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from host import ClientData, InvoiceData, RemoteInvoice
+
+from erp_host_b2brouter import api_facts
+
+
+def problems(invoice: InvoiceData) -> list[str]:
+    """Everything that stops B2BRouter from taking ``invoice``, all at once."""
+    found = []
+    client = invoice.client
+    if not (invoice.number or "").strip():
+        found.append("The invoice has no number yet; B2BRouter needs one.")
+    if not invoice.lines:
+        found.append("The invoice has no lines.")
+    who = f"Client “{client.name}”"
+    if not (client.code or "").strip():
+        found.append(f"{who} has no client code; it identifies the contact in B2BRouter.")
+    if not (client.tax_id or "").strip():
+        found.append(f"{who} has no tax ID; a B2BRouter invoice needs the customer's tax ID.")
+    if not (client.email or "").strip():
+        found.append(f"{who} has no email address; B2BRouter needs one for the contact.")
+    if not (client.country or "").strip():
+        found.append(f"{who} has no country.")
+    if invoice.currency not in api_facts.SUPPORTED_CURRENCIES:
+        found.append(f"Currency {invoice.currency} is not supported by B2BRouter "
+                     f"(supported: {', '.join(sorted(api_facts.SUPPORTED_CURRENCIES))}).")
+    for position, line in enumerate(invoice.lines, start=1):
+        label = f"Line {position} (“{line.description or line.service or 'no description'}”)"
+        if not (line.description or line.service or "").strip():
+            found.append(f"Line {position} has no description.")
+        if not line.taxes:
+            found.append(f"{label} has no tax; B2BRouter needs at least one tax per line (use 0% or exempt).")
+        for tax in line.taxes:
+            if not _is_percent(tax.percent):
+                found.append(f"{label}: tax “{tax.name}” is not a percentage; B2BRouter only takes percentage taxes.")
+            if tax.category not in api_facts.TAX_CATEGORIES:
+                found.append(f"{label}: tax “{tax.name}” has category “{tax.category}”, which B2BRouter does not "
+                             f"know (known: {', '.join(api_facts.TAX_CATEGORIES)}).")
+    return found
+
+
+def _is_percent(value) -> bool:
+    try:
+        return isinstance(value, Decimal) and value.is_finite() and Decimal(-100) <= value <= Decimal(100)
+    except InvalidOperation:
+        return False
+
+
+def tin_scheme(client: ClientData) -> str:
+    """The client's EAS scheme: its own when it is a 4-digit code, else the VAT scheme of its country."""
+    scheme = (client.tax_scheme or "").strip()
+    if len(scheme) == 4 and scheme.isdigit():
+        return scheme
+    return api_facts.VAT_SCHEMES.get((client.country or "").upper(), api_facts.DEFAULT_TIN_SCHEME)
+
+
+def contact_payload(client: ClientData) -> dict:
+    """A new B2BRouter contact for the host client, keyed by its client code."""
+    return {
+        "name": client.name,
+        "email": client.email,
+        "tin_value": client.tax_id,
+        "tin_scheme": tin_scheme(client),
+        "country": client.country.lower(),
+        "address": client.address,
+        "city": client.city,
+        "postalcode": client.postal_code,
+        "integration_code": client.code,
+        "is_client": True,
+        "is_provider": False,
+    }
+
+
+def _allowance(percent: Decimal) -> list[dict]:
+    return [{"allowance_charge_indicator": "allowance", "percentage": percent}] if percent else []
+
+
+def invoice_payload(invoice: InvoiceData, contact_id) -> dict:
+    """The ``invoice`` object of ``POST /accounts/{id}/invoices``. B2BRouter computes the totals."""
+    lines = []
+    for line in invoice.lines:
+        entry = {
+            "description": line.description or line.service,
+            "quantity": line.quantity,
+            "price": line.unit_price,
+            "taxes_attributes": [{"name": t.name, "category": t.category, "percent": t.percent} for t in line.taxes],
+        }
+        if line.discount_percent:
+            entry["allowance_charges_attributes"] = _allowance(line.discount_percent)
+        lines.append(entry)
+    payload = {
+        "type": api_facts.INVOICE_TYPE,
+        "number": invoice.number,
+        "date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "currency": invoice.currency,
+        "contact_id": contact_id,
+        "invoice_lines_attributes": lines,
+    }
+    if invoice.discount_percent:
+        payload["allowance_charges_attributes"] = _allowance(invoice.discount_percent)
+    if invoice.payment_term:
+        payload[api_facts.PAYMENT_TERMS_FIELD] = invoice.payment_term.name
+    if invoice.notes:
+        payload["extra_info"] = invoice.notes
+    return payload
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def state_detail(data: dict) -> str | None:
+    """The error text of an ``error`` invoice or the reason of a ``refused`` one."""
+    state = data.get("state")
+    if state == "error":
+        errors = data.get(api_facts.ERRORS_FIELD)
+        if isinstance(errors, list) and errors:
+            return "\n".join(str(e) for e in errors)
+        return data.get(api_facts.ERROR_MESSAGE_FIELD) or None
+    if state == "refused":
+        return data.get(api_facts.REFUSE_REASON_FIELD) or None
+    return None
+
+
+def remote_invoice(data: dict, url: str) -> RemoteInvoice:
+    """A B2BRouter invoice object as the host sees it."""
+    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+    return RemoteInvoice(
+        remote_id=str(data["id"]),
+        number=str(data["number"]) if data.get("number") is not None else None,
+        url=url,
+        state=data.get("state"),
+        total=_decimal(data.get("total")),
+        currency=data.get("currency"),
+        issue_date=_date(data.get("date")),
+        contact_name=contact.get("name"),
+        state_detail=state_detail(data),
+    )
+
+
+def differences(invoice: InvoiceData, data: dict, contact_code: str | None) -> list[str]:
+    """What does not match between ``invoice`` and the remote one: number and contact.
+
+    Totals are compared by the host itself, for every provider.
+    """
+    found = []
+    if str(data.get("number")) != invoice.number:
+        found.append(f"Its number is {data.get('number')}, not {invoice.number}.")
+    contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
+    remote_code = contact.get("integration_code")
+    remote_tin = (contact.get("tin_value") or "").replace(" ", "").upper()
+    local_tin = (invoice.client.tax_id or "").replace(" ", "").upper()
+    if remote_code is not None:
+        same_contact = str(remote_code) == (contact_code or invoice.client.code)
+    elif remote_tin:
+        same_contact = remote_tin == local_tin
+    else:
+        same_contact = (contact.get("name") or "").strip().lower() == invoice.client.name.strip().lower()
+    if contact and not same_contact:
+        found.append(f"Its customer is {contact.get('name') or 'another contact'}, not {invoice.client.name}.")
+    return found

@@ -1,0 +1,112 @@
+"""Creating a B2BRouter invoice without ever creating it twice.
+
+B2BRouter has no idempotency key, so every create is preceded by a lookup of
+the invoice number. Before the POST, the attempt (``attempt_id`` → number)
+is recorded in the provider state; if the answer is lost (timeout, 5xx,
+unreadable body) the invoice is looked up again at once, and on a retry with
+the same ``attempt_id`` an invoice found under that number is recognised as
+ours and linked instead of being created again. An invoice with the number
+that no attempt of ours made is never linked silently: the user is offered
+to link it. An attempt is forgotten only when B2BRouter refused it.
+"""
+from __future__ import annotations
+
+from host import InvoiceData, Message, ProviderContext, Result
+
+from erp_host_b2brouter import invoices
+from erp_host_b2brouter.client import Client
+from erp_host_b2brouter.config import Settings
+from erp_host_b2brouter.errors import ApiError, failure
+
+ATTEMPTS_KEY = "attempts"
+MAX_ATTEMPTS = 200
+
+
+def _attempts(context: ProviderContext) -> dict:
+    return dict(context.state.get(ATTEMPTS_KEY) or {})
+
+
+def _remember(context: ProviderContext, attempt_id: str, number: str) -> None:
+    """Saved before the POST, so a retry after a crash or a lost answer still knows it."""
+    attempts = _attempts(context)
+    attempts[attempt_id] = number
+    while len(attempts) > MAX_ATTEMPTS:
+        attempts.pop(next(iter(attempts)))
+    context.state[ATTEMPTS_KEY] = attempts
+    context.save_state()
+
+
+def _forget(context: ProviderContext, attempt_id: str) -> None:
+    attempts = _attempts(context)
+    if attempts.pop(attempt_id, None) is not None:
+        context.state[ATTEMPTS_KEY] = attempts
+        context.save_state()
+
+
+def _linked(invoice: InvoiceData, data: dict, settings: Settings, text: str) -> Result:
+    differences = invoices.differences(invoice, data, invoice.client.code)
+    messages = (Message("success", text),)
+    if differences:
+        messages += (Message("warning", "The B2BRouter invoice does not match this one:", tuple(differences)),)
+    return Result(ok=True, remote=invoices.remote_invoice(data, settings.invoice_url(data["id"])), messages=messages)
+
+
+def _contact_id(client: Client, settings: Settings, invoice: InvoiceData):
+    contact = client.find_contact(settings.account_id, invoice.client.code)
+    if contact is None:
+        contact = client.create_contact(settings.account_id, invoices.contact_payload(invoice.client))
+    return contact["id"]
+
+
+def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, attempt_id: str,
+           client: Client) -> Result:
+    found = invoices.problems(invoice)
+    if found:
+        return Result.blocked(found)
+    number = invoice.number
+    try:
+        existing = client.find_invoice_by_number(settings.account_id, number)
+    except ApiError as error:
+        return failure(error, f"Could not check whether B2BRouter already has invoice {number}.", sent=False)
+    if existing is not None:
+        if _attempts(context).get(attempt_id) == number:
+            return _linked(invoice, existing, settings, f"B2BRouter had already created invoice {number} "
+                           f"(ID {existing['id']}) on the earlier attempt; it is now linked.")
+        return Result(
+            ok=False, sent=False,
+            remote=invoices.remote_invoice(existing, settings.invoice_url(existing["id"])),
+            messages=(Message("error", f"Invoice {number} already exists in B2BRouter (ID {existing['id']}). "
+                              "Nothing was created: link this invoice to it instead.",
+                              tuple(invoices.differences(invoice, existing, invoice.client.code))),),
+        )
+    try:
+        contact_id = _contact_id(client, settings, invoice)
+    except ApiError as error:
+        return failure(error, f"Could not find or create {invoice.client.name} as a B2BRouter contact.", sent=False)
+
+    _remember(context, attempt_id, number)
+    try:
+        created = client.create_invoice(settings.account_id, invoices.invoice_payload(invoice, contact_id),
+                                        settings.send_after_import)
+    except ApiError as error:
+        if error.rejected:
+            _forget(context, attempt_id)
+            return failure(error, f"B2BRouter refused invoice {number}.", sent=False)
+        return _reconcile(invoice, settings, context, attempt_id, client, error)
+    after = ("It is queued for sending to the customer." if settings.send_after_import
+             else "It stays in B2BRouter as New until you send it there.")
+    return _linked(invoice, created, settings, f"Invoice {number} created in B2BRouter (ID {created['id']}). {after}")
+
+
+def _reconcile(invoice, settings, context, attempt_id, client, error: ApiError) -> Result:
+    """The create's answer was lost: find out whether the invoice exists anyway."""
+    number = invoice.number
+    try:
+        existing = client.find_invoice_by_number(settings.account_id, number)
+    except ApiError:
+        existing = None
+    if existing is not None:
+        return _linked(invoice, existing, settings, f"Invoice {number} was created in B2BRouter (ID "
+                       f"{existing['id']}) although its answer was lost; it is now linked.")
+    return failure(error, f"B2BRouter may not have created invoice {number}: {error.message} Try again; "
+                   "an invoice it did create is found and linked, never created twice.", sent=True)
