@@ -6,6 +6,7 @@ import json
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from host.app import create_app
 
@@ -36,7 +37,10 @@ def plugins_command() -> None:
     rows = []
     for key, provider in sorted(registry.providers.items()):
         row = provider.as_json()
-        row["enabled"] = is_enabled(key)
+        try:
+            row["enabled"] = is_enabled(key)
+        except (OperationalError, ProgrammingError) as error:
+            raise click.ClickException("The database is not ready: run `erp-host db upgrade` first.") from error
         rows.append(row)
     click.echo(json.dumps(rows, indent=2))
 
@@ -53,15 +57,10 @@ def load_demo_command() -> None:
 
 
 def _commands():
-    commands = [create_user_command, plugins_command, load_demo_command]
     from host.demo_run import demo_command
+    from host.scaffold import new_provider
 
-    commands.append(demo_command)
-    try:
-        from host.scaffold import new_provider
-    except ImportError:
-        return commands
-    return commands + [new_provider]
+    return [create_user_command, plugins_command, load_demo_command, demo_command, new_provider]
 
 
 def main() -> None:

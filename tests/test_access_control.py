@@ -81,3 +81,12 @@ def test_output_is_escaped(app, client, login):
     client.post("/clients/new", data={"code": "XSS", "name": "<script>alert(1)</script>", "country": "ES"})
     page = client.get("/clients").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+
+
+def test_autolink_escapes_and_leaves_sentence_punctuation_outside_links():
+    from host.views.messages import autolink
+
+    html = str(autolink("Write to info@belazy.cat. See https://belazy.cat/contact-us/, or <b>not</b>."))
+    assert '<a href="mailto:info@belazy.cat">info@belazy.cat</a>.' in html
+    assert '<a href="https://belazy.cat/contact-us/" rel="noopener noreferrer">https://belazy.cat/contact-us/</a>,' in html
+    assert "&lt;b&gt;not&lt;/b&gt;" in html

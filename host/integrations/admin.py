@@ -71,9 +71,11 @@ def enable(provider: Provider, username: str | None) -> Result:
     store_notices(provider.key, result.messages)
     if result.ok:
         enabled = _run(provider, "enable", username)
+        # the configure page shows the check's info notices as a plate already
+        problems = tuple(m for m in result.messages if m.level in ("warning", "error"))
         result = Result(
             ok=enabled.ok,
-            messages=result.messages + enabled.messages,
+            messages=problems + enabled.messages,
             request_id=enabled.request_id,
             error_detail=enabled.error_detail,
         )

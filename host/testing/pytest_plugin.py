@@ -147,3 +147,13 @@ def browser_page(_chromium, tmp_path):
     page.set_default_timeout(15000)
     yield page
     context.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """With ``CI=true`` a skipped test fails the run: CI must test everything."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if os.environ.get("CI") == "true" and skipped and exitstatus == 0:
+        for report in skipped:
+            reporter.write_line(f"CI: skipped test is not allowed: {report.nodeid}", red=True)
+        session.exitstatus = 1

@@ -21,8 +21,11 @@ def autolink(text: str) -> Markup:
     for index, piece in enumerate(_LINKABLE.split(str(text or ""))):
         if index % 2 == 0:
             parts.append(escape(piece))
-        elif "@" in piece and not piece.startswith("http"):
-            parts.append(Markup('<a href="mailto:{0}">{0}</a>').format(piece))
+            continue
+        target = piece.rstrip(".,;:!?")  # sentence punctuation is not part of the link
+        if "@" in target and not target.startswith("http"):
+            parts.append(Markup('<a href="mailto:{0}">{0}</a>').format(target))
         else:
-            parts.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(piece))
+            parts.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(target))
+        parts.append(escape(piece[len(target):]))
     return Markup("").join(parts)
