@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 
 import pytest
 import requests
@@ -71,7 +72,7 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     assert href == f"{sandbox.url}/invoices/{remote_id}"
     (stored,) = [i for i in sandbox.store.invoices.values() if i["number"] == "INV-2026-0001"]
     assert str(stored["id"]) == remote_id
-    assert panel.locator(".remote-total").inner_text().startswith(str(stored["totals"]["total"]))
+    assert panel.locator(".remote-total").inner_text().startswith(f'{Decimal(str(stored["totals"]["total"])):,.2f}')
 
     # Open: the link lands on the (sandbox's) B2BRouter invoice page.
     page.goto(href)
