@@ -13,6 +13,7 @@ import importlib.metadata
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from werkzeug.serving import run_simple
 
 SANDBOX_GROUP = "erp_host.sandboxes"
 FIRST_SANDBOX_PORT = 8101
@@ -69,7 +70,7 @@ def demo_command(port: int, sandbox_port: int) -> None:
     for username, (password, role) in DEMO_USERS.items():
         click.echo(f"  log in as {role}: {username} / {password}")
     try:
-        app.run(host="127.0.0.1", port=port, debug=False, use_reloader=False, threaded=True)
+        run_simple("127.0.0.1", port, app, threaded=True)
     finally:
         for sandbox in sandboxes.values():
             sandbox.stop()

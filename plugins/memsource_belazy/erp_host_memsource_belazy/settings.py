@@ -23,13 +23,10 @@ class SettingsSchema(Schema):
     )
     phrase_base_url = fields.Url(
         load_default=EU_BASE_URL,
+        require_tld=False,
         metadata={
             "label": "Phrase TMS base URL",
-            "help": "Only used by \"Check connection\".",
-            "choices": [
-                (EU_BASE_URL, "Phrase TMS, EU data centre (cloud.memsource.com)"),
-                (US_BASE_URL, "Phrase TMS, US data centre (us.cloud.memsource.com)"),
-            ],
+            "help": f"Only used by \"Check connection\". EU data centre: {EU_BASE_URL}; US data centre: {US_BASE_URL}.",
         },
     )
     phrase_api_token = fields.String(

@@ -31,3 +31,21 @@ def running_sandbox(token: str = TOKEN, latency: float = 0.0):
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@dataclass
+class DemoSandbox:
+    """What ``erp-host demo`` expects from an ``erp_host.sandboxes`` entry point."""
+
+    url: str
+    config: dict
+    stop: object
+
+
+def start(port: int) -> DemoSandbox:
+    """Serve the sandbox on ``port`` for the host's demo; ``stop()`` ends it."""
+    server = make_server("127.0.0.1", port, create_app(token=TOKEN, latency=0.0), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    config = {"phrase_base_url": f"{url}/web", "phrase_api_token": TOKEN, "contact_email": "pm@lingua.example"}
+    return DemoSandbox(url, config, server.shutdown)
