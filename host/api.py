@@ -7,7 +7,7 @@ The types are frozen dataclasses so a plugin cannot change host data in place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, ContextManager, Literal, Protocol

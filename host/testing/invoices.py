@@ -8,6 +8,8 @@ from decimal import Decimal
 from host.api import CalculationSettings, ClientData, InvoiceData, LineData, PaymentTermData, TaxData
 from host.money import LineInput, compute_totals
 
+NET_30 = PaymentTermData("Net 30", 30)
+HOST_DEFAULTS = CalculationSettings("half_up", False, True)
 VAT_21 = TaxData(name="IVA 21%", percent=Decimal(21), category="S")
 DEMO_CLIENT = ClientData(
     code="ACME-DE", name="Acme Übersetzungen GmbH", email="billing@acme.example", tax_id="DE123456789",
@@ -27,9 +29,9 @@ def sample_invoice(
     lines: list[dict] | None = None,
     currency: str = "EUR",
     issue_date: date = date(2026, 11, 2),
-    payment_term: PaymentTermData | None = PaymentTermData("Net 30", 30),
+    payment_term: PaymentTermData | None = NET_30,
     discount_percent: str = "0",
-    calculation: CalculationSettings = CalculationSettings("half_up", False, True),
+    calculation: CalculationSettings = HOST_DEFAULTS,
     invoice_id: int = 1,
     **client_overrides,
 ) -> InvoiceData:

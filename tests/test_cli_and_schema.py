@@ -1,0 +1,104 @@
+"""The erp-host console script, and migrations that match the models."""
+import json
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from host import ProviderInfo, Result, hookimpl
+from host.extensions import db
+from host.models import ProviderSetting, User
+
+
+def test_migrations_produce_exactly_the_models_schema(app):
+    with app.app_context():
+        with db.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
+
+
+def test_create_user_command_creates_a_user_who_can_log_in(app, client):
+    from host.cli import create_user_command
+
+    result = app.test_cli_runner().invoke(create_user_command, ["dora", "--role", "admin", "--password", "long-enough-pw"])
+    assert result.exit_code == 0 and "Created admin dora." in result.output
+    assert "long-enough-pw" not in result.output
+    with app.app_context():
+        assert db.session.execute(db.select(User).filter_by(username="dora")).scalar_one().is_admin
+    assert client.post("/login", data={"username": "dora", "password": "long-enough-pw"}).status_code == 302
+
+
+def test_create_user_refuses_short_passwords(app):
+    from host.cli import create_user_command
+
+    result = app.test_cli_runner().invoke(create_user_command, ["eve", "--password", "short"])
+    assert result.exit_code != 0 and "at least 8 characters" in result.output
+
+
+def test_load_demo_is_idempotent(app):
+    from host.cli import load_demo_command
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(load_demo_command).exit_code == 0
+    assert runner.invoke(load_demo_command).exit_code == 0
+    with app.app_context():
+        from host.models import Invoice
+
+        assert db.session.execute(db.select(db.func.count(Invoice.id))).scalar() == 4
+
+
+def test_plugins_command_on_an_unmigrated_database_says_what_to_do(tmp_path, reference):
+    from host.app import create_app
+    from host.cli import plugins_command
+    from host.plugins import new_registry
+
+    registry = new_registry()
+    registry.register("reference", reference)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}", "PROVIDER_REGISTRY": registry,
+                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    result = app.test_cli_runner().invoke(plugins_command)
+    assert result.exit_code != 0 and "run `erp-host db upgrade` first" in result.output
+
+
+class FlagsAttention:
+    """A provider whose check flags the integration, as an expired OAuth grant does."""
+
+    @hookimpl
+    def provider_info(self):
+        return ProviderInfo("Flagger", "flags attention")
+
+    @hookimpl
+    def validate_config(self, context):
+        context.needs_attention("Reconnect to Flagger")
+        return Result.failure("The connection was revoked.")
+
+
+def test_a_provider_can_put_its_integration_in_needs_attention(make_host_app):
+    app = make_host_app({"flagger": FlagsAttention()}, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
+    client.post("/settings/integrations/flagger/check")
+    page = client.get("/settings/integrations/").get_data(as_text=True)
+    assert "needs attention" in page and "Reconnect to Flagger" in page
+    with app.app_context():
+        assert db.session.get(ProviderSetting, "flagger").attention == "Reconnect to Flagger"
+
+
+def test_erp_host_plugins_json_is_valid_with_no_providers(make_host_app):
+    from host.cli import plugins_command
+
+    app = make_host_app({})
+    result = app.test_cli_runner().invoke(plugins_command)
+    assert result.exit_code == 0 and json.loads(result.output) == []
+
+
+def test_the_host_works_with_no_provider_installed(make_host_app):
+    from host.demo import load_demo
+
+    app = make_host_app({}, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        load_demo()
+    client = app.test_client()
+    client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
+    assert "No integration is installed" in client.get("/settings/integrations/").get_data(as_text=True)
+    invoice = client.get("/invoices/1").get_data(as_text=True)
+    assert "INV-2026-0001" in invoice and "integration-panel" not in invoice
