@@ -27,16 +27,7 @@ def _run(provider: Provider, hook: str, username: str | None, **kwargs) -> Resul
 
 
 def _log(provider: Provider, action: str, result: Result, username: str | None) -> None:
-    history.record(
-        provider.key,
-        action,
-        history.outcome_of(result),
-        history.summary(result),
-        username=username,
-        request_id=result.request_id,
-        error_detail=result.error_detail,
-        secrets=stored_secret_values(provider.key),
-    )
+    history.record_result(provider.key, action, result, stored_secret_values(provider.key), username=username)
 
 
 def check(provider: Provider, username: str | None) -> Result:

@@ -54,3 +54,13 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def record_result(provider: str, action: str, result: Result, secrets: list[str], *,
+                  invoice_id: int | None = None, username: str | None = None) -> IntegrationEvent:
+    """Record what a hook returned: outcome, messages, request ID and detail."""
+    return record(
+        provider, action, outcome_of(result), summary(result),
+        invoice_id=invoice_id, username=username, request_id=result.request_id,
+        error_detail=result.error_detail, secrets=secrets,
+    )

@@ -142,17 +142,7 @@ def _finish(invoice: Invoice, provider: Provider, action: str, link: RemoteLink,
         else:
             link.status = "failed"
             link.last_error = error_text
-    history.record(
-        provider.key,
-        action,
-        history.outcome_of(result),
-        history.summary(result),
-        invoice_id=invoice.id,
-        username=username,
-        request_id=result.request_id,
-        error_detail=result.error_detail,
-        secrets=secrets,
-    )
+    history.record_result(provider.key, action, result, secrets, invoice_id=invoice.id, username=username)
     try:
         db.session.commit()
     except IntegrityError:
@@ -220,11 +210,7 @@ def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
             result = replace(result, messages=result.messages + (warning,))
     elif not result.ok:
         link.last_error = history.summary(result)
-    history.record(
-        key, "refresh", history.outcome_of(result), history.summary(result),
-        invoice_id=invoice.id, username=username, request_id=result.request_id,
-        error_detail=result.error_detail, secrets=stored_secret_values(key),
-    )
+    history.record_result(key, "refresh", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
 
@@ -248,11 +234,7 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
     if result.ok:
         db.session.delete(link)
         result = Result(ok=True, messages=result.messages + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
-    history.record(
-        key, "unlink", history.outcome_of(result), history.summary(result),
-        invoice_id=invoice.id, username=username, request_id=result.request_id,
-        error_detail=result.error_detail, secrets=stored_secret_values(key),
-    )
+    history.record_result(key, "unlink", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
 
