@@ -1,0 +1,116 @@
+"""The QuickBooks Online Accounting API (v3) over ``requests``.
+
+Every call sends ``minorversion``, goes through the per-company limiter and
+carries a fresh access token. A 401 refreshes the token once and repeats the
+call; 429 is retried with exponential backoff; 5xx is retried for reads only
+(a create is retried by the user with the same ``requestid`` instead).
+Amounts are parsed as ``Decimal``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from decimal import Decimal
+
+import requests
+
+from erp_host_quickbooks import limiter
+from erp_host_quickbooks.endpoints import MINOR_VERSION, Endpoints, for_config
+from erp_host_quickbooks.faults import QuickBooksError, from_response
+from erp_host_quickbooks.tokens import TokenManager, realm_id
+
+log = logging.getLogger(__name__)
+
+TIMEOUT = 30  # seconds per request
+MAX_RETRIES = 3  # for 429 and (reads only) 5xx
+BACKOFF_BASE = 1.0  # seconds; doubled each retry, plus jitter
+
+
+def _json_number(value):
+    """JSON encoder hook: amounts go out as numbers (at most 15 digits, exact as floats)."""
+    if isinstance(value, Decimal):
+        return float(value)
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+class QuickBooksClient:
+    def __init__(self, config: dict, context, session: requests.Session | None = None, sleep=time.sleep):
+        self.config = config
+        self.context = context
+        self.endpoints: Endpoints = for_config(config)
+        self.tokens = TokenManager(config, context, self.endpoints)
+        self.session = session or requests.Session()
+        self.sleep = sleep
+        self.last_request_id: str | None = None
+
+    @property
+    def realm_id(self) -> str:
+        realm = realm_id(self.context)
+        if not realm:
+            raise QuickBooksError(kind="not_connected")
+        return realm
+
+    # --- transport --------------------------------------------------------------
+
+    def _send(self, method, url, params, body, token):
+        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
+        data = None
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+            data = json.dumps(body, default=_json_number)
+        slot = limiter.for_realm(self.endpoints.api, self.realm_id, self.endpoints.limits).slot()
+        with slot:
+            try:
+                return self.session.request(method, url, params=params, data=data, headers=headers, timeout=TIMEOUT)
+            except requests.Timeout as exc:
+                raise QuickBooksError(kind="timeout", note=str(exc)) from exc
+            except requests.RequestException as exc:
+                raise QuickBooksError(kind="network", note=f"{type(exc).__name__}") from exc
+
+    def request(self, method: str, path: str, params: dict | None = None, body: dict | None = None) -> dict:
+        url = self.endpoints.company(self.realm_id, path)
+        params = {**(params or {}), "minorversion": MINOR_VERSION}
+        token = self.tokens.access_token()
+        refreshed = False
+        retries = 0
+        while True:
+            response = self._send(method, url, params, body, token)
+            self.last_request_id = response.headers.get("intuit_tid")
+            if response.status_code == 401 and not refreshed:
+                refreshed = True
+                token = self.tokens.refresh(stale=token)
+                continue
+            retryable = response.status_code == 429 or (response.status_code >= 500 and method == "GET")
+            if retryable and retries < MAX_RETRIES:
+                delay = BACKOFF_BASE * 2**retries * (1 + random.random() / 2)
+                log.info("QuickBooks %s %s: HTTP %s, retrying in %.1fs", method, path, response.status_code, delay)
+                self.sleep(delay)
+                retries += 1
+                continue
+            if response.status_code >= 400:
+                error = from_response(response)
+                log.warning("QuickBooks %s %s failed: HTTP %s codes=%s intuit_tid=%s",
+                            method, path, error.status, error.codes, error.request_id)
+                raise error
+            return response.json(parse_float=Decimal)
+
+    # --- operations -------------------------------------------------------------
+
+    def query(self, statement: str) -> dict:
+        """Run a query; returns the ``QueryResponse`` object (empty dict when nothing matched)."""
+        return self.request("GET", "query", params={"query": statement}).get("QueryResponse") or {}
+
+    def read(self, entity: str, entity_id: str) -> dict:
+        return self.request("GET", f"{entity.lower()}/{entity_id}")[entity]
+
+    def company_info(self) -> dict:
+        return self.request("GET", f"companyinfo/{self.realm_id}")["CompanyInfo"]
+
+    def preferences(self) -> dict:
+        return self.request("GET", "preferences")["Preferences"]
+
+    def create_invoice(self, invoice: dict, request_id: str) -> dict:
+        """Create an invoice; the same ``request_id`` returns the first result again."""
+        return self.request("POST", "invoice", params={"requestid": request_id}, body=invoice)["Invoice"]

@@ -1,0 +1,140 @@
+"""OAuth 2.0 with Intuit through Authlib's requests client.
+
+Authlib builds the authorization URL and performs the code exchange and the
+refresh (client authentication with HTTP Basic, form bodies). Intuit's revoke
+endpoint wants a JSON body, which Authlib's RFC 7009 helper does not send, so
+``revoke`` posts it through the same session with Authlib's Basic client auth.
+"""
+from __future__ import annotations
+
+import time
+
+import requests
+from authlib.integrations.base_client import OAuthError
+from authlib.integrations.requests_client import OAuth2Session
+
+from erp_host_quickbooks.endpoints import SCOPE, Endpoints
+
+TIMEOUT = 20  # seconds, for every token call
+
+
+class OAuthFailure(Exception):
+    """A token call failed. ``error`` is the OAuth error code (``invalid_grant``,
+    ``invalid_client`` ...) or ``unavailable`` when Intuit could not be reached."""
+
+    def __init__(self, error: str, description: str = "", request_id: str | None = None, body: str | None = None):
+        super().__init__(f"{error}: {description}" if description else error)
+        self.error = error
+        self.description = description
+        self.request_id = request_id
+        self.body = body
+
+
+class _Session(OAuth2Session):
+    """Keeps the last token response so failures carry Intuit's ``intuit_tid``."""
+
+    last_response = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for hook in ("access_token_response", "refresh_token_response"):
+            self.register_compliance_hook(hook, self._remember)
+
+    def _remember(self, response):
+        self.last_response = response
+        return response
+
+
+def _session(config: dict, redirect_uri: str | None = None) -> _Session:
+    return _Session(
+        client_id=config["client_id"],
+        client_secret=config["client_secret"],
+        token_endpoint_auth_method="client_secret_basic",
+        scope=SCOPE,
+        redirect_uri=redirect_uri,
+        default_timeout=TIMEOUT,
+    )
+
+
+def authorization_url(config: dict, endpoints: Endpoints, redirect_uri: str, state: str) -> str:
+    with _session(config, redirect_uri) as session:
+        url, _ = session.create_authorization_url(endpoints.authorize, state=state)
+    return url
+
+
+def _stored(token: dict) -> dict:
+    """The fields we keep, with absolute expiry times (epoch seconds)."""
+    now = int(time.time())
+    return {
+        "access_token": token["access_token"],
+        "refresh_token": token["refresh_token"],
+        "expires_at": now + int(token.get("expires_in") or 3600),
+        "refresh_expires_at": now + int(token.get("x_refresh_token_expires_in") or 100 * 86400),
+    }
+
+
+def _call(session: _Session, func, *args, **kwargs) -> dict:
+    try:
+        return _stored(func(*args, **kwargs))
+    except OAuthError as exc:
+        response = session.last_response
+        raise OAuthFailure(
+            exc.error or "oauth_error",
+            exc.description or "",
+            request_id=response.headers.get("intuit_tid") if response is not None else None,
+            body=response.text[:2000] if response is not None else None,
+        ) from exc
+    except (requests.RequestException, ValueError, KeyError) as exc:
+        response = getattr(exc, "response", None) or session.last_response
+        raise OAuthFailure(
+            "unavailable",
+            f"{type(exc).__name__}: {exc}",
+            request_id=response.headers.get("intuit_tid") if response is not None else None,
+            body=response.text[:2000] if response is not None else None,
+        ) from exc
+
+
+def exchange_code(config: dict, endpoints: Endpoints, redirect_uri: str, code: str) -> dict:
+    with _session(config, redirect_uri) as session:
+        return _call(session, session.fetch_token, endpoints.token, code=code, grant_type="authorization_code")
+
+
+def refresh(config: dict, endpoints: Endpoints, refresh_token: str) -> dict:
+    with _session(config) as session:
+        return _call(session, session.refresh_token, endpoints.token, refresh_token=refresh_token)
+
+
+def check_client(config: dict, endpoints: Endpoints) -> None:
+    """Check the client ID and secret without a connected company.
+
+    Refreshing a token that cannot exist makes the token endpoint authenticate
+    the client first: wrong credentials give ``invalid_client``, right ones
+    ``invalid_grant`` (which is the expected answer here).
+    """
+    try:
+        refresh(config, endpoints, "erp-host-credential-check")
+    except OAuthFailure as failure:
+        if failure.error == "invalid_grant":
+            return
+        raise
+
+
+def revoke(config: dict, endpoints: Endpoints, token: str) -> None:
+    with _session(config) as session:
+        try:
+            response = session.post(
+                endpoints.revoke,
+                json={"token": token},
+                headers={"Accept": "application/json"},
+                auth=session.client_auth("client_secret_basic"),
+                withhold_token=True,
+            )
+        except requests.RequestException as exc:
+            raise OAuthFailure("unavailable", f"{type(exc).__name__}: {exc}") from exc
+    if response.status_code != 200:
+        raise OAuthFailure(
+            f"http_{response.status_code}",
+            response.text[:200],
+            request_id=response.headers.get("intuit_tid"),
+            body=response.text[:2000],
+        )

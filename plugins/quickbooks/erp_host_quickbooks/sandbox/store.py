@@ -1,0 +1,392 @@
+"""The sandbox's in-memory state: one company, OAuth grants, knobs and counters."""
+from __future__ import annotations
+
+import copy
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from erp_host_quickbooks.sandbox import seed
+
+CENT = Decimal("0.01")
+LIST_ENTITIES = ("Customer", "Item", "Term", "TaxCode", "TaxRate")
+ENTITIES = LIST_ENTITIES + ("Invoice",)
+
+
+class Fault(Exception):
+    """A QuickBooks ``Fault`` answer."""
+
+    def __init__(self, status, code, message, detail="", fault_type="ValidationFault", element=""):
+        super().__init__(f"{code} {message}")
+        self.status, self.code, self.message, self.detail = status, code, message, detail
+        self.fault_type, self.element = fault_type, element
+
+    def body(self) -> dict:
+        error = {"Message": self.message, "Detail": self.detail, "code": self.code, "element": self.element}
+        return {"Fault": {"Error": [error], "type": self.fault_type}, "time": now_iso()}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone(timedelta(hours=-8))).isoformat(timespec="milliseconds")
+
+
+def _d(value) -> Decimal:
+    return Decimal(str(value))
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Knobs:
+    latency: float = 0.0  # seconds added to every request
+    fail_next: int = 0  # the next N API requests fail with fail_mode
+    fail_mode: str = "500"  # "500", "503", "429" or "timeout"
+    fail_path: str = ""  # only requests whose path contains this (empty: any API request)
+    timeout_delay: float = 3.0  # "timeout": the answer comes this late (the work is still done)
+    fail_after_create: int = 0  # the next N invoice creates succeed but answer 500
+    token_lifetime: int = 3600  # access token lifetime, seconds
+    rate_limit: int = 10  # requests per second and company, then 429 (Intuit's sandbox limit)
+
+
+@dataclass
+class Grant:
+    client_id: str
+    realm_id: str
+    revoked: bool = False
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    refreshes: int = 0
+    invoice_creates: int = 0  # invoices actually created (not idempotent replays)
+    queries: list = field(default_factory=list)
+    minor_versions: list = field(default_factory=list)
+    request_ids: list = field(default_factory=list)
+
+
+class SandboxStore:
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.reset()
+
+    # --- state ----------------------------------------------------------------------
+
+    def reset(self) -> None:
+        with self.lock:
+            self.realm_id = seed.REALM_ID
+            self.clients = {seed.CLIENT_ID: seed.CLIENT_SECRET}
+            self.company_info = copy.deepcopy(seed.COMPANY_INFO)
+            self.preferences = copy.deepcopy(seed.PREFERENCES)
+            self.entities: dict[str, dict[str, dict]] = {name: {} for name in ENTITIES}
+            for name, rows in (("Customer", seed.CUSTOMERS), ("Item", seed.ITEMS), ("Term", seed.TERMS),
+                               ("TaxCode", seed.TAX_CODES), ("TaxRate", seed.TAX_RATES)):
+                for row in copy.deepcopy(rows):
+                    self.entities[name][row["Id"]] = row
+            self.knobs = Knobs()
+            self.stats = Stats()
+            self.codes: dict[str, dict] = {}
+            self.grants: dict[str, Grant] = {}
+            self.refresh_tokens: dict[str, dict] = {}
+            self.access_tokens: dict[str, dict] = {}
+            self.idempotent: dict[str, tuple[int, dict]] = {}
+            self.hits: list[float] = []
+            for body in seed.INVOICES:
+                invoice = self.create_invoice(copy.deepcopy(body))
+                if invoice["DocNumber"] in seed.PAID_INVOICES:
+                    invoice["Balance"] = Decimal(0)
+            self.stats = Stats()
+
+    def _next_id(self, entity: str) -> str:
+        numbers = [int(k) for k in self.entities[entity] if k.isdigit()]
+        return str(max(numbers, default=100 if entity == "Invoice" else 0) + 1)
+
+    def add(self, entity: str, row: dict) -> dict:
+        with self.lock:
+            row = dict(row)
+            row.setdefault("Id", self._next_id(entity))
+            row.setdefault("Active", True)
+            row.setdefault("SyncToken", "0")
+            row.setdefault("MetaData", {"CreateTime": now_iso(), "LastUpdatedTime": now_iso()})
+            if entity == "Customer":
+                row.setdefault("FullyQualifiedName", row.get("DisplayName"))
+            if entity == "Item":
+                row.setdefault("FullyQualifiedName", row.get("Name"))
+                row.setdefault("Type", "Service")
+            self.entities[entity][row["Id"]] = row
+            return row
+
+    def rows(self, entity: str, include_inactive: bool) -> list[dict]:
+        with self.lock:
+            rows = list(self.entities[entity].values())
+        if entity in LIST_ENTITIES and not include_inactive:
+            rows = [r for r in rows if r.get("Active", True)]
+        return copy.deepcopy(rows)
+
+    def get(self, entity: str, entity_id: str) -> dict:
+        with self.lock:
+            row = self.entities.get(entity, {}).get(entity_id)
+            if row is None:
+                raise Fault(400, "610", "Object Not Found",
+                            f"Object Not Found : Something you're trying to use has been made inactive or deleted. "
+                            f"{entity} {entity_id} does not exist.", element="Id")
+            return copy.deepcopy(row)
+
+    # --- invoices -------------------------------------------------------------------
+
+    def _ref(self, entity: str, ref, element: str) -> dict:
+        ref_id = str((ref or {}).get("value", ""))
+        row = self.entities[entity].get(ref_id)
+        if row is None:
+            raise Fault(400, "2500", "Invalid Reference Id",
+                        f"Invalid Reference Id : {entity} assigned to this transaction has been deleted or does not exist.",
+                        element=element)
+        if row.get("Active") is False:
+            raise Fault(400, "610", "Object Not Found",
+                        "Object Not Found : Something you're trying to use has been made inactive. "
+                        "Check the fields with accounts, customers, items, vendors or employees.", element=element)
+        return row
+
+    def create_invoice(self, body: dict, allow_duplicate_number: bool = False) -> dict:
+        with self.lock:
+            invoice = self._build_invoice(body, allow_duplicate_number)
+            self.entities["Invoice"][invoice["Id"]] = invoice
+            self.stats.invoice_creates += 1
+            return copy.deepcopy(invoice)
+
+    def _build_invoice(self, body: dict, allow_duplicate_number: bool) -> dict:
+        customer = self._ref("Customer", body.get("CustomerRef"), "CustomerRef")
+        lines = body.get("Line") or []
+        if not lines:
+            raise Fault(400, "2020", "Required param missing, need to supply the required value for the API",
+                        "Required parameter Line is missing in the request", element="Line")
+        prefs = self.preferences
+        home = prefs["CurrencyPrefs"]["HomeCurrency"]["value"]
+        currency = (body.get("CurrencyRef") or {}).get("value") or home
+        if currency != home and not prefs["CurrencyPrefs"]["MultiCurrencyEnabled"]:
+            raise Fault(400, "6000", "A business validation error has occurred while processing your request",
+                        f"Business Validation Error: Multicurrency is not enabled; the currency must be {home}.")
+        customer_currency = (customer.get("CurrencyRef") or {}).get("value") or home
+        if customer_currency != currency:
+            raise Fault(400, "6000", "A business validation error has occurred while processing your request",
+                        f"Business Validation Error: The currency of the transaction ({currency}) must match the "
+                        f"customer's currency ({customer_currency}).")
+
+        out_lines, subtotal, taxable, discount_line = [], Decimal(0), Decimal(0), None
+        for number, line in enumerate(lines, start=1):
+            kind = line.get("DetailType")
+            if kind == "SalesItemLineDetail":
+                detail = dict(line.get("SalesItemLineDetail") or {})
+                item = self._ref("Item", detail.get("ItemRef"), "Line.SalesItemLineDetail.ItemRef")
+                if item.get("Type") == "Category":
+                    raise Fault(400, "6000", "A business validation error has occurred while processing your request",
+                                "Business Validation Error: You can't use a category on a transaction line.")
+                if "Amount" not in line:
+                    raise Fault(400, "2020", "Required param missing, need to supply the required value for the API",
+                                "Required parameter Line.Amount is missing in the request", element="Line.Amount")
+                amount = _d(line["Amount"])
+                if "Qty" in detail and "UnitPrice" in detail:
+                    if abs(_d(detail["Qty"]) * _d(detail["UnitPrice"]) - amount) >= CENT:
+                        raise Fault(400, "6070", "Amount calculation incorrect in the request",
+                                    f"Business Validation Error: Amount is not equal to UnitPrice * Qty. "
+                                    f"Supplied value:{amount}", element="Line.Amount")
+                tax_code = (detail.get("TaxCodeRef") or {}).get("value") or "NON"
+                if tax_code not in ("TAX", "NON"):
+                    raise Fault(400, "6000", "A business validation error has occurred while processing your request",
+                                "Business Validation Error: US line tax codes are TAX or NON.")
+                detail["TaxCodeRef"] = {"value": tax_code}
+                detail["ItemRef"] = {"value": item["Id"], "name": item["Name"]}
+                subtotal += amount
+                if tax_code == "TAX":
+                    taxable += amount
+                out = {"Id": str(number), "LineNum": number, "Amount": amount, "DetailType": kind,
+                       "SalesItemLineDetail": detail}
+                if line.get("Description"):
+                    out["Description"] = line["Description"]
+                out_lines.append(out)
+            elif kind == "DiscountLineDetail":
+                discount_line = line
+            elif kind != "SubTotalLineDetail":
+                raise Fault(400, "2170", "Invalid Enumeration", f"Invalid DetailType {kind}", element="Line.DetailType")
+
+        discount = Decimal(0)
+        if discount_line is not None:
+            detail = discount_line.get("DiscountLineDetail") or {}
+            if detail.get("PercentBased"):
+                percent = _d(detail.get("DiscountPercent") or 0)
+                discount = _money(subtotal * percent / 100)
+            else:
+                discount = _money(_d(discount_line.get("Amount") or 0))
+            out_lines.append({"Amount": discount, "DetailType": "DiscountLineDetail",
+                              "DiscountLineDetail": {"PercentBased": bool(detail.get("PercentBased")),
+                                                     **({"DiscountPercent": _d(detail["DiscountPercent"])}
+                                                        if detail.get("DiscountPercent") is not None else {})}})
+        out_lines.append({"Amount": subtotal, "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}})
+
+        tax_detail = {"TotalTax": Decimal(0)}
+        code_ref = ((body.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value")
+        if code_ref and prefs["TaxPrefs"]["UsingSalesTax"]:
+            code = self.entities["TaxCode"].get(str(code_ref))
+            if code is None or code["Id"] in ("TAX", "NON"):
+                raise Fault(400, "2500", "Invalid Reference Id",
+                            "Invalid Reference Id : TaxCode assigned to this transaction does not exist.",
+                            element="TxnTaxDetail.TxnTaxCodeRef")
+            base = taxable
+            if discount and subtotal and body.get("ApplyTaxAfterDiscount"):
+                base = taxable - _money(discount * taxable / subtotal)
+            tax_lines, total_tax = [], Decimal(0)
+            for rate_detail in code["SalesTaxRateList"]["TaxRateDetail"]:
+                rate = self.entities["TaxRate"][rate_detail["TaxRateRef"]["value"]]
+                amount = _money(base * _d(rate["RateValue"]) / 100)
+                total_tax += amount
+                tax_lines.append({"Amount": amount, "DetailType": "TaxLineDetail",
+                                  "TaxLineDetail": {"TaxRateRef": {"value": rate["Id"]}, "PercentBased": True,
+                                                    "TaxPercent": _d(rate["RateValue"]), "NetAmountTaxable": base}})
+            tax_detail = {"TxnTaxCodeRef": {"value": code["Id"]}, "TotalTax": total_tax, "TaxLine": tax_lines}
+
+        term = self._ref("Term", body["SalesTermRef"], "SalesTermRef") if body.get("SalesTermRef") else None
+        txn_date = body.get("TxnDate") or date.today().isoformat()
+        due_date = body.get("DueDate") or (
+            date.fromisoformat(txn_date) + timedelta(days=int(term.get("DueDays") or 0)) if term else date.fromisoformat(txn_date)
+        ).isoformat()
+
+        doc_number = self._doc_number(body, allow_duplicate_number)
+        total = subtotal - discount + tax_detail["TotalTax"]
+        invoice = {
+            "Id": self._next_id("Invoice"),
+            "SyncToken": "0",
+            "domain": "QBO",
+            "sparse": False,
+            "DocNumber": doc_number,
+            "TxnDate": txn_date,
+            "DueDate": due_date,
+            "CustomerRef": {"value": customer["Id"], "name": customer["DisplayName"]},
+            "CurrencyRef": {"value": currency},
+            "Line": out_lines,
+            "TxnTaxDetail": tax_detail,
+            "ApplyTaxAfterDiscount": bool(body.get("ApplyTaxAfterDiscount")),
+            "TotalAmt": total,
+            "Balance": total,
+            "Deposit": 0,
+            "EmailStatus": "NotSet",
+            "PrintStatus": "NeedToPrint",
+            "LinkedTxn": [],
+            "MetaData": {"CreateTime": now_iso(), "LastUpdatedTime": now_iso()},
+        }
+        if term:
+            invoice["SalesTermRef"] = {"value": term["Id"], "name": term["Name"]}
+        for key in ("PrivateNote", "CustomerMemo", "BillEmail"):
+            if body.get(key):
+                invoice[key] = body[key]
+        if doc_number is None:
+            del invoice["DocNumber"]
+        return invoice
+
+    def _doc_number(self, body: dict, allow_duplicate: bool) -> str | None:
+        custom = self.preferences["SalesFormsPrefs"]["CustomTxnNumbers"]
+        existing = [inv.get("DocNumber") for inv in self.entities["Invoice"].values()]
+        wanted = body.get("DocNumber")
+        if custom and wanted:
+            if len(wanted) > 21:
+                raise Fault(400, "6000", "A business validation error has occurred while processing your request",
+                            f"String length is either shorter or longer than supported by specification. "
+                            f"Min:0 Max:21 supplied:{len(wanted)}", element="DocNumber")
+            if wanted in existing and not allow_duplicate:
+                other = next(inv for inv in self.entities["Invoice"].values() if inv.get("DocNumber") == wanted)
+                raise Fault(400, "6140", "Duplicate Document Number Error",
+                            f"Duplicate Document Number Error : You must specify a different number. This number has "
+                            f"already been used. DocNumber={wanted} is assigned to TxnType=Invoice with TxnId={other['Id']}")
+            return wanted
+        if custom:
+            return None  # custom numbers on and none supplied: QuickBooks leaves it empty
+        numbers = [int(n) for n in existing if n and n.isdigit()]
+        return str(max(numbers, default=1000) + 1)
+
+    def pay(self, invoice_id: str, amount: Decimal | None = None) -> dict:
+        with self.lock:
+            invoice = self.entities["Invoice"].get(invoice_id)
+            if invoice is None:
+                raise KeyError(invoice_id)
+            paid = invoice["Balance"] if amount is None else min(_d(amount), invoice["Balance"])
+            invoice["Balance"] = invoice["Balance"] - paid
+            invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
+            return copy.deepcopy(invoice)
+
+    # --- OAuth ----------------------------------------------------------------------
+
+    def issue_code(self, client_id: str, redirect_uri: str) -> str:
+        with self.lock:
+            code = "AB" + secrets.token_urlsafe(24)
+            self.codes[code] = {"client_id": client_id, "redirect_uri": redirect_uri, "realm_id": self.realm_id,
+                                "expires": time.time() + 300, "used": False}
+            return code
+
+    def _tokens(self, grant_id: str) -> dict:
+        refresh = "RT1-" + secrets.token_urlsafe(32)
+        access = "eyJ." + secrets.token_urlsafe(48)
+        self.refresh_tokens[refresh] = {"grant": grant_id, "used": False, "expires": time.time() + 8726400}
+        self.access_tokens[access] = {"grant": grant_id, "expires": time.time() + self.knobs.token_lifetime}
+        return {"access_token": access, "refresh_token": refresh, "token_type": "bearer",
+                "expires_in": self.knobs.token_lifetime, "x_refresh_token_expires_in": 8726400}
+
+    def exchange_code(self, client_id: str, code: str, redirect_uri: str) -> dict | None:
+        with self.lock:
+            entry = self.codes.get(code)
+            if (entry is None or entry["used"] or entry["expires"] < time.time()
+                    or entry["client_id"] != client_id or entry["redirect_uri"] != redirect_uri):
+                return None
+            entry["used"] = True
+            grant_id = secrets.token_hex(8)
+            self.grants[grant_id] = Grant(client_id, entry["realm_id"])
+            return self._tokens(grant_id)
+
+    def refresh(self, client_id: str, refresh_token: str) -> dict | None:
+        """Rotate: the used refresh token stops working, a new pair is issued."""
+        with self.lock:
+            entry = self.refresh_tokens.get(refresh_token)
+            if entry is None or entry["used"] or entry["expires"] < time.time():
+                return None
+            grant = self.grants[entry["grant"]]
+            if grant.revoked or grant.client_id != client_id:
+                return None
+            entry["used"] = True
+            self.stats.refreshes += 1
+            return self._tokens(entry["grant"])
+
+    def revoke(self, token: str) -> None:
+        with self.lock:
+            entry = self.refresh_tokens.get(token) or self.access_tokens.get(token)
+            if entry is not None:
+                self.grants[entry["grant"]].revoked = True
+
+    def authenticate(self, access_token: str) -> tuple[str | None, str]:
+        """``(realm_id, "")`` for a valid token, else ``(None, reason)``."""
+        with self.lock:
+            entry = self.access_tokens.get(access_token)
+            if entry is None:
+                return None, "Token invalid"
+            if self.grants[entry["grant"]].revoked:
+                return None, "Token revoked"
+            if entry["expires"] < time.time():
+                return None, f"Token expired: {access_token[:6]}…"
+            return self.grants[entry["grant"]].realm_id, ""
+
+    def expire_access_tokens(self) -> None:
+        with self.lock:
+            for entry in self.access_tokens.values():
+                entry["expires"] = 0
+
+    def throttled(self) -> bool:
+        """Count one API request; ``True`` when over ``rate_limit`` per second."""
+        with self.lock:
+            now = time.monotonic()
+            self.hits = [t for t in self.hits if now - t < 1.0]
+            if len(self.hits) >= self.knobs.rate_limit:
+                return True
+            self.hits.append(now)
+            return False
