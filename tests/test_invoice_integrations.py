@@ -167,3 +167,15 @@ def test_the_invoice_survives_every_failure_untouched(app, enabled, reference):
     with app.app_context():
         invoice = db.session.get(Invoice, ACME)
         assert invoice.updated_at == before and len(invoice.lines) == 2
+
+
+def test_a_refusal_naming_an_existing_remote_invoice_opens_the_picker_on_it(app, enabled, reference):
+    post(enabled, "create")
+    post(enabled, "unlink")
+    reference.fail_next = "refuse_existing"
+    response = enabled.post(f"/invoices/{ACME}/integrations/reference/create")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/invoices/1/integrations/reference/pick?q=INV-2026-0001")
+    picker = html.unescape(enabled.get(response.headers["Location"]).get_data(as_text=True))
+    assert "already exists in Reference; link it instead." in picker and 'data-remote-id="1001"' in picker
+    assert links(app) == [] and len(reference.invoices) == 1

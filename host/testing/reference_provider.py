@@ -3,7 +3,7 @@
 It is registered in tests exactly as an entry point would register it, and is
 the contract suite's reference implementation. Knobs on the instance let
 tests inject failures: ``fail_next`` ("timeout_after_create", "crash",
-"wrong_type"), ``delay`` (seconds, to widen race windows).
+"wrong_type", "refuse_existing"), ``delay`` (seconds, to widen race windows).
 """
 from __future__ import annotations
 
@@ -94,6 +94,10 @@ class ReferenceProvider:
         mode = self._fail()
         if mode == "wrong_type":
             return {"ok": True}
+        same_number = [r for r in self.invoices.values() if r.number == invoice.number]
+        if mode == "refuse_existing" and same_number:
+            return Result(ok=False, sent=False, remote=same_number[0], messages=(
+                Message("error", f"Invoice {invoice.number} already exists in {self.title}; link it instead."),))
         with self._lock:
             existing = self.by_attempt.get(attempt_id)
             if existing is None:

@@ -60,7 +60,19 @@ def _run(action, invoice_id: int, provider: str, *args):
 
 @bp.route("/create", methods=["POST"])
 def create(invoice_id, provider):
-    return _run(service.create_remote, invoice_id, provider)
+    """Create the remote invoice. When the provider refuses because it already
+    has one for this invoice (``remote`` set on a failed result), open the
+    picker on it so linking is one click."""
+    invoice = _invoice(invoice_id)
+    try:
+        result = service.create_remote(invoice, provider, current_user.username)
+    except service.NotAvailable as reason:
+        flash(str(reason), "error")
+        return _back(invoice_id)
+    flash_result(result)
+    if not result.ok and result.remote is not None:
+        return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider, q=result.remote.number or result.remote.remote_id))
+    return _back(invoice_id)
 
 
 @bp.route("/refresh", methods=["POST"])
