@@ -158,3 +158,20 @@ def test_erp_host_plugins_lists_installed_providers_as_json(app):
     assert rows["reference"]["distribution"] == "test-reference"
     assert "create_remote_invoice" in rows["reference"]["hooks"]
     assert rows["reference"]["enabled"] is False and rows["reference"]["load_error"] is None
+
+
+def test_shipped_plugins_import_only_the_public_host_api():
+    """Plugins may use ``from host import ...`` only (tests may also use host.testing)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "plugins"
+    offenders = []
+    for source in root.glob("*/erp_host_*/**/*.py"):
+        for node in ast.walk(ast.parse(source.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("host."):
+                offenders.append(f"{source.relative_to(root)}: from {node.module}")
+            if isinstance(node, ast.Import):
+                offenders += [f"{source.relative_to(root)}: import {a.name}" for a in node.names if a.name.startswith("host.")]
+    assert len(list(root.glob("*/erp_host_*/__init__.py"))) >= 3
+    assert offenders == []
