@@ -96,6 +96,15 @@ class Result:
 
 
 @dataclass(frozen=True)
+class RemoteDocument:
+    """A file the provider holds for a linked invoice (e.g. its PDF)."""
+
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class RemotePage:
     """One page of remote invoices for the link picker."""
 

@@ -128,6 +128,15 @@ def remote_status(invoice, link, config, context):
 
 
 @hookspec(firstresult=True)
+def remote_document(invoice, link, config, context):
+    """Fetch the linked remote invoice's document ("Download PDF" on the invoice page).
+
+    :returns: :class:`host.RemoteDocument` (filename, content type, bytes);
+        on failure a :class:`host.Result` with ``ok=False`` saying why.
+    """
+
+
+@hookspec(firstresult=True)
 def run_action(name, params, config, context):
     """Run a button from ``ProviderInfo.actions`` (configure page, admins only).
 

@@ -179,3 +179,21 @@ def test_a_refusal_naming_an_existing_remote_invoice_opens_the_picker_on_it(app,
     picker = html.unescape(enabled.get(response.headers["Location"]).get_data(as_text=True))
     assert "already exists in Reference; link it instead." in picker and 'data-remote-id="1001"' in picker
     assert links(app) == [] and len(reference.invoices) == 1
+
+
+def test_download_streams_the_remote_document_and_records_it(app, enabled, reference):
+    post(enabled, "create")
+    assert "Download Reference PDF" in page(enabled)
+    response = enabled.get(f"/invoices/{ACME}/integrations/reference/document")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == "attachment; filename=INV-2026-0001.pdf"
+    assert response.data.startswith(b"%PDF-1.4") and b"invoice 1001" in response.data
+    assert events(app, action="download")[0].outcome == "ok"
+
+
+def test_download_failure_is_a_message_not_an_error_page(app, enabled, reference):
+    post(enabled, "create")
+    reference.invoices.clear()  # the remote invoice vanished
+    html_text = html.unescape(enabled.get(f"/invoices/{ACME}/integrations/reference/document", follow_redirects=True).get_data(as_text=True))
+    assert "Reference has no document for invoice 1001." in html_text
+    assert events(app, action="download")[0].outcome == "failed"

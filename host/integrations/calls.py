@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from host.api import Message, RemotePage, Result, WebhookResponse
+from host.api import Message, RemoteDocument, RemotePage, Result, WebhookResponse
 from host.integrations.history import redact
 from host.integrations.settings import load_config, make_context, registry, stored_secret_values
 from host.plugins import Provider
@@ -28,6 +28,7 @@ EXPECTED = {
     "handle_callback": Result,
     "list_remote_invoices": RemotePage,
     "handle_webhook": WebhookResponse,
+    "remote_document": (RemoteDocument, Result),
 }
 
 
@@ -63,7 +64,7 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
             Result(
                 ok=False,
                 messages=(Message("error", f"The {provider_title(provider)} integration returned an invalid answer to {hook}."),),
-                error_detail=f"expected {EXPECTED[hook].__name__}, got {type(value).__name__}",
+                error_detail=f"expected {EXPECTED[hook]}, got {type(value).__name__}",
             )
         )
     return value

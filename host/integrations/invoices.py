@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from host.api import LinkData, Message, RemoteInvoice, RemotePage, RemoteSearch, Result
+from host.api import LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
 from host.extensions import db
 from host.integrations import history
 from host.integrations.calls import PluginCrashed, call, provider_title
@@ -237,6 +237,25 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
     history.record_result(key, "unlink", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
+
+
+def remote_document(invoice: Invoice, key: str, username: str | None) -> RemoteDocument | Result:
+    """The linked remote invoice's document, or a failed ``Result`` saying why."""
+    provider = available_provider(key, "remote_document")
+    link = link_for(invoice, key)
+    if link is None or link.status != "linked":
+        return Result.failure("This invoice is not linked yet.")
+    try:
+        answer = call(provider, "remote_document", username, invoice=invoice_data(invoice), link=link_data(link))
+    except PluginCrashed as crash:
+        answer = crash.result
+    if isinstance(answer, RemoteDocument):
+        history.record(key, "download", "ok", f"Downloaded {answer.filename} ({len(answer.content)} bytes).",
+                       invoice_id=invoice.id, username=username)
+    else:
+        history.record_result(key, "download", answer, stored_secret_values(key), invoice_id=invoice.id, username=username)
+    db.session.commit()
+    return answer
 
 
 def remote_page(invoice: Invoice, key: str, search: RemoteSearch, page: int, per_page: int, username: str | None) -> RemotePage:

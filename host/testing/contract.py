@@ -34,7 +34,7 @@ import uuid
 
 import pytest
 
-from host.api import InvoiceData, LinkData, ProviderInfo, RemoteInvoice, RemotePage, RemoteSearch, Result, WebhookResponse
+from host.api import InvoiceData, LinkData, ProviderInfo, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result, WebhookResponse
 from host.plugins import HookNotImplemented, new_registry
 from host.testing.context import make_context
 from host.testing.reference_provider import ReferenceProvider
@@ -198,6 +198,14 @@ class ProviderContract:
         created = self.create(call, invoice)
         result = call("remote_status", invoice=invoice, link=self.link_data(created.remote))
         assert isinstance(result, Result) and result.ok and result.remote.remote_id == created.remote.remote_id
+
+    def test_hook_remote_document(self, registry, call, invoice):
+        if not self.implements(registry, "remote_document"):
+            return self.assert_absent(call, "remote_document", invoice=invoice, link=None)
+        created = self.create(call, invoice)
+        document = call("remote_document", invoice=invoice, link=self.link_data(created.remote))
+        assert isinstance(document, RemoteDocument), getattr(document, "messages", document)
+        assert document.content and document.filename.strip() and "/" in document.content_type
 
     def test_hook_run_action(self, registry, call):
         actions = registry.providers[self.provider_key].info.actions

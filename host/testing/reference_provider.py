@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from host import Action, Message, ProviderInfo, RemoteInvoice, RemotePage, Result, WebhookResponse, hookimpl
+from host import Action, Message, ProviderInfo, RemoteDocument, RemoteInvoice, RemotePage, Result, WebhookResponse, hookimpl
 
 GOOD_KEY = "reference-good-key"
 
@@ -146,6 +146,14 @@ class ReferenceProvider:
         if remote is None:
             return Result.failure(f"{self.title} invoice {link.remote_id} no longer exists.")
         return Result.success(f"{self.title} invoice {remote.remote_id} is {remote.state}.", remote=remote)
+
+    @hookimpl
+    def remote_document(self, link):
+        self.calls.append("remote_document")
+        if link.remote_id not in self.invoices:
+            return Result.failure(f"{self.title} has no document for invoice {link.remote_id}.")
+        content = f"%PDF-1.4\n% {self.title} invoice {link.remote_id}\n%%EOF\n".encode()
+        return RemoteDocument(filename=f"{link.number or link.remote_id}.pdf", content_type="application/pdf", content=content)
 
     @hookimpl
     def run_action(self, name, params):

@@ -1,13 +1,14 @@
 """The integration sections of the invoice page and their actions (users)."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
-from host.api import RemoteSearch
+from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
 from host.integrations.settings import is_enabled, registry
@@ -83,6 +84,21 @@ def refresh(invoice_id, provider):
 @bp.route("/unlink", methods=["POST"])
 def unlink(invoice_id, provider):
     return _run(service.unlink, invoice_id, provider)
+
+
+@bp.route("/document")
+def document(invoice_id, provider):
+    invoice = _invoice(invoice_id)
+    try:
+        answer = service.remote_document(invoice, provider, current_user.username)
+    except service.NotAvailable as reason:
+        flash(str(reason), "error")
+        return _back(invoice_id)
+    if isinstance(answer, RemoteDocument):
+        return send_file(io.BytesIO(answer.content), mimetype=answer.content_type,
+                         as_attachment=True, download_name=answer.filename)
+    flash_result(answer)
+    return _back(invoice_id)
 
 
 @bp.route("/link", methods=["POST"])

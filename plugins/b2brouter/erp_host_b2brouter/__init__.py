@@ -9,7 +9,7 @@ keeps the resulting plate.
 """
 from __future__ import annotations
 
-from host import Message, ProviderInfo, RemotePage, Result, hookimpl
+from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hookimpl
 
 from erp_host_b2brouter import account_check, api_facts, invoices, push, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
@@ -100,6 +100,19 @@ def remote_status(invoice, link, config, context):
         return Result(ok=True, remote=remote, messages=(
             Message("warning", f"B2BRouter state: {label}.", (remote.state_detail,) if remote.state_detail else ()),))
     return Result.success(f"B2BRouter state: {label}.", remote=remote)
+
+
+@hookimpl
+def remote_document(invoice, link, config, context):
+    settings = Settings.from_config(config)
+    try:
+        content, content_type = settings.client().get_document(link.remote_id)
+    except ApiError as error:
+        if error.kind == "not_found":
+            return failure(error, f"B2BRouter has no PDF for invoice {link.remote_id} yet. "
+                           "It is made when the invoice is issued; try again in a minute.")
+        return failure(error)
+    return RemoteDocument(filename=f"{link.number or link.remote_id}.pdf", content_type=content_type, content=content)
 
 
 @hookimpl

@@ -44,6 +44,11 @@ ACCOUNT = "/accounts/{account}"
 CONTACTS = "/accounts/{account}/contacts"
 INVOICES = "/accounts/{account}/invoices"
 INVOICE = "/invoices/{id}"
+#: Binary downloads: ``GET /invoices/{id}/as/{document_type}`` with ``Accept: application/pdf``
+#: (PHP SDK, WooCommerce plugin). A 404 is also seen while the PDF is not generated yet.
+INVOICE_DOCUMENT = "/invoices/{id}/as/{document_type}"
+PDF_DOCUMENT_TYPE = "pdf.invoice"
+PDF_CONTENT_TYPE = "application/pdf"
 WEB_INVOICE = "/invoices/{id}"
 
 # --- error codes seen in ``{"error": {"code": ...}}`` bodies [§1, §4] -------------

@@ -104,13 +104,14 @@ class Client:
 
     # --- transport --------------------------------------------------------------
 
-    def request(self, method: str, path: str, what: str, *, params=None, body=None):
-        """Send one call (GETs with retries) and return the decoded JSON body."""
+    def request(self, method: str, path: str, what: str, *, params=None, body=None, accept: str | None = None):
+        """Send one call (GETs with retries) and return the decoded JSON body,
+        or the raw response when ``accept`` asks for a binary document."""
         attempts = 1 + (GET_RETRIES if method == "GET" else 0)
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                return self._once(method, path, what, params, body)
+                return self._once(method, path, what, params, body, accept)
             except ApiError as error:
                 if last or not self._retryable(error):
                     raise
@@ -127,10 +128,10 @@ class Client:
             return error.retry_after is None or error.retry_after <= MAX_RETRY_AFTER
         return error.status in RETRY_STATUSES
 
-    def _once(self, method, path, what, params, body):
+    def _once(self, method, path, what, params, body, accept=None):
         url = self.base_url + path
         data = None
-        headers = {}
+        headers = {"Accept": accept} if accept else {}
         if body is not None:
             data = json.dumps(body, default=_jsonable)
             headers["Content-Type"] = "application/json"
@@ -144,6 +145,8 @@ class Client:
             raise ApiError("network", f"Could not connect to B2BRouter at {self.base_url} ({type(exc).__name__}). "
                            "Check the environment or URL and the network.", raw=self._redact(str(exc))) from None
         request_id = next((response.headers[h] for h in api_facts.REQUEST_ID_HEADERS if h in response.headers), None)
+        if accept and response.status_code < 400:
+            return response
         raw = self._redact(response.text)
         log.info("B2BRouter %s %s -> %s (request %s)", method, path, response.status_code, request_id)
         try:
@@ -227,6 +230,18 @@ class Client:
     def get_invoice(self, invoice_id) -> dict:
         what = f"invoice {invoice_id}"
         return self._unwrap(self.request("GET", api_facts.INVOICE.format(id=invoice_id), what), "invoice", what)
+
+    def get_document(self, invoice_id, document_type: str = api_facts.PDF_DOCUMENT_TYPE) -> tuple[bytes, str]:
+        """The invoice rendered as ``document_type``: (content, content type)."""
+        what = f"the document of invoice {invoice_id}"
+        response = self.request("GET", api_facts.INVOICE_DOCUMENT.format(id=invoice_id, document_type=document_type),
+                                what, accept=api_facts.PDF_CONTENT_TYPE)
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if not response.content or content_type != api_facts.PDF_CONTENT_TYPE:
+            raise ApiError("malformed", f"B2BRouter sent no PDF for invoice {invoice_id} "
+                           f"(got {content_type or 'nothing'}).", status=response.status_code,
+                           raw=self._redact(response.text[:2000]))
+        return response.content, content_type
 
     @staticmethod
     def _page(body: dict, key: str, offset: int, limit: int) -> Page:

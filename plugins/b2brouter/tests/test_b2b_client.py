@@ -265,3 +265,24 @@ def test_an_echoed_api_key_is_redacted_from_kept_bodies(api, mocked):
 def test_an_empty_2xx_body_is_accepted(api, mocked):
     mocked.post(f"{BASE}/invoices/send_invoice/1", body="", status=204)
     assert api.request("POST", "/invoices/send_invoice/1", "send") == {}
+
+
+def test_pdf_download_asks_for_a_pdf_and_returns_its_bytes(api, mocked):
+    mocked.get(f"{BASE}/invoices/354754/as/pdf.invoice", body=b"%PDF-1.4 fake", content_type="application/pdf",
+               match=[matchers.header_matcher({"Accept": "application/pdf", api_facts.HEADER_API_KEY: KEY})])
+    assert api.get_document(354754) == (b"%PDF-1.4 fake", "application/pdf")
+
+
+def test_pdf_not_generated_yet_is_a_not_found_error(api, mocked):
+    mocked.get(f"{BASE}/invoices/354754/as/pdf.invoice", status=404,
+               json={"error": {"code": "not_found", "message": "Invoice not found"}})
+    with pytest.raises(ApiError) as caught:
+        api.get_document(354754)
+    assert caught.value.kind == "not_found"
+
+
+def test_a_download_that_is_not_a_pdf_is_malformed(api, mocked):
+    mocked.get(f"{BASE}/invoices/354754/as/pdf.invoice", body="<html>login</html>", content_type="text/html")
+    with pytest.raises(ApiError) as caught:
+        api.get_document(354754)
+    assert caught.value.kind == "malformed" and "got text/html" in caught.value.message

@@ -372,3 +372,21 @@ def test_unlink_leaves_the_remote_invoice_alone(sandbox, config, context, make_i
     result = plugin.unlink(invoice=make_invoice(), link=_link(remote), config=config, context=context)
     assert result.ok and len(sandbox.requests_log()) == requests_before
     assert [dict(i) for i in sandbox.store.invoices.values()] == before
+
+
+# --- PDF --------------------------------------------------------------------------
+
+
+def test_the_pdf_of_a_pushed_invoice_downloads(config, context, make_invoice):
+    created = plugin.create_remote_invoice(invoice=make_invoice(number="INV-PDF-1"), config=config,
+                                           context=context, attempt_id="pdf-1")
+    document = plugin.remote_document(invoice=None, link=_link(created.remote), config=config, context=context)
+    assert document.filename == "INV-PDF-1.pdf" and document.content_type == "application/pdf"
+    assert document.content.startswith(b"%PDF-1.4") and b"Invoice INV-PDF-1" in document.content
+    assert document.content.rstrip().endswith(b"%%EOF")
+
+
+def test_a_missing_pdf_says_to_try_again_later(config, context):
+    missing = LinkData(remote_id="9999999", number="X", url=None, state=None, total=None, attempt_id="a", linked_at=None)
+    result = plugin.remote_document(invoice=None, link=missing, config=config, context=context)
+    assert not result.ok and "has no PDF for invoice 9999999 yet" in result.messages[0].text

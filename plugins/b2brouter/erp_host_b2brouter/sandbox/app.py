@@ -26,6 +26,7 @@ from decimal import Decimal
 from flask import Flask, Response, g, render_template_string, request
 
 from erp_host_b2brouter import api_facts
+from erp_host_b2brouter.sandbox.pdf import text_pdf
 from erp_host_b2brouter.sandbox.store import Invalid, Store
 
 KNOWN_VERSIONS = ("2025-10-13", "2026-03-02", "2026-04-20", "2026-06-26")
@@ -263,6 +264,21 @@ def create_app(store: Store | None = None) -> Flask:
                 return missing
             include = request.args.get("include", "")
             return _json({"invoice": store.invoice_json(found, include_lines="lines" in include)})
+
+    @app.get("/invoices/<int:invoice_id>/as/<document_type>")
+    def invoice_document(invoice_id, document_type):
+        with store.lock:
+            found, missing = invoice_or_404(invoice_id)
+            if missing:
+                return missing
+            if document_type != api_facts.PDF_DOCUMENT_TYPE:
+                return _error(422, "unprocessable_entity", f"Unsupported document type {document_type}")
+            data = store.invoice_json(found)
+        contact = data.get("contact") or {}
+        lines = [f"Invoice {data.get('number')}", f"Date: {data.get('date')}",
+                 f"Customer: {contact.get('name', '')}", f"Total: {data.get('total')} {data.get('currency')}",
+                 f"State: {data.get('state')}"]
+        return Response(text_pdf(lines), mimetype=api_facts.PDF_CONTENT_TYPE)
 
     @app.post("/invoices/<int:invoice_id>/mark_as")
     def mark_as(invoice_id):
