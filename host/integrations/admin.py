@@ -6,7 +6,7 @@ from typing import Any
 from host.api import Message, Result
 from host.extensions import db
 from host.integrations import history
-from host.integrations.calls import PluginCrashed, call
+from host.integrations.calls import call
 from host.integrations.settings import (
     parse_form,
     save_config,
@@ -20,10 +20,7 @@ from host.plugins import Provider
 def _run(provider: Provider, hook: str, username: str | None, **kwargs) -> Result:
     if not provider.implements(hook):
         return Result.success()
-    try:
-        return call(provider, hook, username, **kwargs)
-    except PluginCrashed as crash:
-        return crash.result
+    return call(provider, hook, username, **kwargs)
 
 
 def _log(provider: Provider, action: str, result: Result, username: str | None) -> None:

@@ -32,40 +32,30 @@ EXPECTED = {
 }
 
 
-class PluginCrashed(Exception):
-    """A plugin raised or returned the wrong type; ``result`` says so to the user."""
-
-    def __init__(self, result):
-        super().__init__(result.messages[0].text)
-        self.result = result
-
-
 def call(provider: Provider, hook: str, username: str | None = None, config: dict | None = None, **kwargs):
     """Call ``hook`` on ``provider`` with its saved config (or ``config``) and a fresh context.
 
-    :raises PluginCrashed: carrying a failed ``Result`` for the user.
+    Returns what the hook returned or, when the plugin raised or answered with
+    the wrong type, a failed ``Result`` saying so (details for the history).
     """
     config = load_config(provider) if config is None else config
     context = make_context(provider.key, username)
+    title = provider_title(provider)
     try:
         value = registry().call(provider.key, hook, config=config, context=context, **kwargs)
     except Exception as exc:  # a plugin bug must never become a 500
-        detail = redact(traceback.format_exc(), stored_secret_values(provider.key))
         log.error("provider %s hook %s raised %s", provider.key, hook, type(exc).__name__)
-        raise PluginCrashed(
-            Result(
-                ok=False,
-                messages=(Message("error", f"Unexpected error in the {provider_title(provider)} integration ({type(exc).__name__}). The details are in the integration log."),),
-                error_detail=detail,
-            )
-        ) from exc
+        return Result(
+            ok=False,
+            messages=(Message("error", f"Unexpected error in the {title} integration ({type(exc).__name__}). "
+                                       "The details are in the integration log."),),
+            error_detail=redact(traceback.format_exc(), stored_secret_values(provider.key)),
+        )
     if not isinstance(value, EXPECTED[hook]):
-        raise PluginCrashed(
-            Result(
-                ok=False,
-                messages=(Message("error", f"The {provider_title(provider)} integration returned an invalid answer to {hook}."),),
-                error_detail=f"expected {EXPECTED[hook]}, got {type(value).__name__}",
-            )
+        return Result(
+            ok=False,
+            messages=(Message("error", f"The {title} integration returned an invalid answer to {hook}."),),
+            error_detail=f"expected {EXPECTED[hook]}, got {type(value).__name__}",
         )
     return value
 

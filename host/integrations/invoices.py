@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from host.api import LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
 from host.extensions import db
 from host.integrations import history
-from host.integrations.calls import PluginCrashed, call, provider_title
+from host.integrations.calls import call, provider_title
 from host.integrations.settings import is_enabled, registry, stored_secret_values
 from host.invoice_data import invoice_data
 from host.models import Invoice, RemoteLink
@@ -168,10 +168,7 @@ def create_remote(invoice: Invoice, key: str, username: str | None) -> Result:
     link, refusal = _reserve(invoice, key)
     if link is None:
         return Result.failure(refusal, sent=False)
-    try:
-        result = call(provider, "create_remote_invoice", username, invoice=invoice_data(invoice), attempt_id=link.attempt_id)
-    except PluginCrashed as crash:
-        result = crash.result
+    result = call(provider, "create_remote_invoice", username, invoice=invoice_data(invoice), attempt_id=link.attempt_id)
     return _finish(invoice, provider, "create", link, result, username, fresh_row)
 
 
@@ -181,15 +178,10 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     link, refusal = _reserve(invoice, key)
     if link is None:
         return Result.failure(refusal, sent=False)
-    try:
-        result = call(provider, "link", username, invoice=invoice_data(invoice), remote_id=remote_id)
-    except PluginCrashed as crash:
-        result = crash.result
+    result = call(provider, "link", username, invoice=invoice_data(invoice), remote_id=remote_id)
     if not result.ok:
-        result = replace(result, sent=False)  # linking creates nothing remotely
-        if not fresh_row:
-            # keep the earlier failed create (and its attempt ID) for a later retry
-            link.status = "failed"
+        # linking creates nothing remotely; an earlier failed create keeps its attempt ID
+        result = replace(result, sent=False)
     return _finish(invoice, provider, "link", link, result, username, fresh_row)
 
 
@@ -198,10 +190,7 @@ def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
     link = link_for(invoice, key)
     if link is None or link.status != "linked":
         return Result.failure("This invoice is not linked yet.")
-    try:
-        result = call(provider, "remote_status", username, invoice=invoice_data(invoice), link=link_data(link))
-    except PluginCrashed as crash:
-        result = crash.result
+    result = call(provider, "remote_status", username, invoice=invoice_data(invoice), link=link_data(link))
     local_total = invoice_data(invoice).total
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
@@ -226,10 +215,7 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
         return Result.failure("This invoice is not linked.")
     result = Result.success()
     if provider.implements("unlink") and link.status == "linked":
-        try:
-            result = call(provider, "unlink", username, invoice=invoice_data(invoice), link=link_data(link))
-        except PluginCrashed as crash:
-            result = crash.result
+        result = call(provider, "unlink", username, invoice=invoice_data(invoice), link=link_data(link))
     described = link.remote_number or link.remote_id or "the pending request"
     if result.ok:
         db.session.delete(link)
@@ -245,10 +231,7 @@ def remote_document(invoice: Invoice, key: str, username: str | None) -> RemoteD
     link = link_for(invoice, key)
     if link is None or link.status != "linked":
         return Result.failure("This invoice is not linked yet.")
-    try:
-        answer = call(provider, "remote_document", username, invoice=invoice_data(invoice), link=link_data(link))
-    except PluginCrashed as crash:
-        answer = crash.result
+    answer = call(provider, "remote_document", username, invoice=invoice_data(invoice), link=link_data(link))
     if isinstance(answer, RemoteDocument):
         history.record(key, "download", "ok", f"Downloaded {answer.filename} ({len(answer.content)} bytes).",
                        invoice_id=invoice.id, username=username)
@@ -260,16 +243,14 @@ def remote_document(invoice: Invoice, key: str, username: str | None) -> RemoteD
 
 def remote_page(invoice: Invoice, key: str, search: RemoteSearch, page: int, per_page: int, username: str | None) -> RemotePage:
     provider = available_provider(key, "list_remote_invoices")
-    try:
-        return call(
-            provider, "list_remote_invoices", username,
-            invoice=invoice_data(invoice), search=search, page=page, per_page=per_page,
-        )
-    except PluginCrashed as crash:
-        history.record(key, "list", "error", history.summary(crash.result), invoice_id=invoice.id,
-                       username=username, error_detail=crash.result.error_detail)
-        db.session.commit()
-        return RemotePage(items=(), page=page, per_page=per_page, total=0, messages=crash.result.messages)
+    answer = call(provider, "list_remote_invoices", username,
+                  invoice=invoice_data(invoice), search=search, page=page, per_page=per_page)
+    if isinstance(answer, RemotePage):
+        return answer
+    history.record(key, "list", "error", history.summary(answer), invoice_id=invoice.id,
+                   username=username, error_detail=answer.error_detail)
+    db.session.commit()
+    return RemotePage(items=(), page=page, per_page=per_page, total=0, messages=answer.messages)
 
 
 def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:

@@ -9,7 +9,8 @@ from flask_login import current_user
 from host.auth import admin_required
 from host.extensions import csrf, db
 from host.integrations import admin, history
-from host.integrations.calls import PluginCrashed, call
+from host.api import Result
+from host.integrations.calls import call
 from host.integrations.invoices import apply_webhook_updates
 from host.integrations.settings import is_enabled, registry
 from host.plugins import UnknownProvider
@@ -43,10 +44,9 @@ def webhook(provider):
     if (request.content_length or 0) > MAX_WEBHOOK_BYTES:
         abort(413)
     headers = {name.lower(): value for name, value in request.headers.items()}
-    try:
-        response = call(plugin, "handle_webhook", None, headers=headers, body=request.get_data())
-    except PluginCrashed as crash:
-        history.record(provider, "webhook", "error", history.summary(crash.result), error_detail=crash.result.error_detail)
+    response = call(plugin, "handle_webhook", None, headers=headers, body=request.get_data())
+    if isinstance(response, Result):  # the plugin crashed
+        history.record(provider, "webhook", "error", history.summary(response), error_detail=response.error_detail)
         db.session.commit()
         return jsonify(error="internal error"), 500
     if response.status >= 400:
