@@ -197,3 +197,14 @@ def test_download_failure_is_a_message_not_an_error_page(app, enabled, reference
     html_text = html.unescape(enabled.get(f"/invoices/{ACME}/integrations/reference/document", follow_redirects=True).get_data(as_text=True))
     assert "Reference has no document for invoice 1001." in html_text
     assert events(app, action="download")[0].outcome == "failed"
+
+
+def test_a_failed_link_keeps_an_earlier_failed_create_retryable(app, enabled, reference):
+    reference.fail_next = "timeout_after_create"
+    post(enabled, "create")
+    [before] = links(app)
+    post(enabled, "link", remote_id="424242")
+    [after] = links(app)
+    assert (after.status, after.attempt_id) == ("failed", before.attempt_id)
+    assert "Created Reference invoice 1001." in post(enabled, "create")
+    assert len(reference.invoices) == 1
