@@ -284,8 +284,10 @@ class ProviderContext:
     - ``company``: the host company, with its calculation settings.
     - ``secrets``: encrypted storage for tokens; values set here are saved
       (committed) immediately, so a rotated refresh token survives a crash.
-    - ``state``: small non-secret values the plugin keeps between calls
-      (e.g. a QuickBooks realm ID); call ``save_state()`` to persist changes.
+    - ``state``: small non-secret, JSON-serialisable values the plugin keeps
+      between calls (e.g. a QuickBooks realm ID). ``save_state()`` persists the
+      top-level keys this call changed or removed, merged with what other calls
+      saved meanwhile: give independent values their own keys.
     - ``lock(name)``: a lock shared by every worker process, for work that
       must not run twice at once (e.g. refreshing an OAuth token).
     - ``callback_url``: where an OAuth provider should send the browser back;

@@ -6,6 +6,7 @@ Plugins always receive the two merged and loaded through the schema.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +21,9 @@ from host.locks import shared_lock
 from host.models import Company, ProviderSecret, ProviderSetting
 from host.plugins import Provider, Registry
 from host.secrets import CONFIG_PREFIX, TOKEN_PREFIX, CommittingSecretBox, SecretBox
+
+
+_MISSING = object()
 
 
 def registry() -> Registry:
@@ -140,18 +144,33 @@ def make_context(key: str, username: str | None) -> ProviderContext:
     """The ``ProviderContext`` for one hook call on ``key``."""
     setting = setting_for(key)
     state = dict(setting.state or {})
+    saved = copy.deepcopy(state)
+    instance_path = current_app.instance_path
 
     def save_state() -> None:
-        row = setting_for(key)
-        row.state = dict(state)
+        """Write the keys this call changed onto the row as it is now, under the
+        provider's state lock, so calls changing different keys all keep theirs."""
         db.session.commit()
+        with shared_lock(f"host-state:{key}", instance_path):
+            row = db.session.execute(
+                db.select(ProviderSetting).filter_by(provider=key).execution_options(populate_existing=True)
+            ).scalar_one()
+            merged = dict(row.state or {})
+            for name in set(saved) | set(state):
+                if name not in state:
+                    merged.pop(name, None)
+                elif saved.get(name, _MISSING) != state[name]:
+                    merged[name] = copy.deepcopy(state[name])
+            row.state = merged
+            db.session.commit()
+        saved.clear()
+        saved.update(copy.deepcopy(state))
 
     def needs_attention(text: str | None) -> None:
         row = setting_for(key)
         row.attention = text
         db.session.commit()
 
-    instance_path = current_app.instance_path
     return ProviderContext(
         provider=key,
         company=company_data(Company.get()),

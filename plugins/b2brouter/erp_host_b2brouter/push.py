@@ -7,9 +7,13 @@ unreadable body) the invoice is looked up again at once, and on a retry with
 the same ``attempt_id`` an invoice found under that number is recognised as
 ours and linked instead of being created again. An invoice with the number
 that no attempt of ours made is never linked silently: the user is offered
-to link it. An attempt is forgotten only when B2BRouter refused it.
+to link it. An attempt is forgotten when B2BRouter refused it, or after
+``KEEP_ATTEMPTS_DAYS`` (the host retries an attempt only while its link is
+pending or failed, so old ones are never asked about again).
 """
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from host import InvoiceData, Message, ProviderContext, Result
 
@@ -18,28 +22,32 @@ from erp_host_b2brouter.client import Client
 from erp_host_b2brouter.config import Settings
 from erp_host_b2brouter.errors import ApiError, failure
 
-ATTEMPTS_KEY = "attempts"
-MAX_ATTEMPTS = 200
+ATTEMPT_PREFIX = "attempt:"
+KEEP_ATTEMPTS_DAYS = 30
 
 
-def _attempts(context: ProviderContext) -> dict:
-    return dict(context.state.get(ATTEMPTS_KEY) or {})
+def _attempt_number(context: ProviderContext, attempt_id: str) -> str | None:
+    entry = context.state.get(ATTEMPT_PREFIX + attempt_id)
+    return entry.get("number") if isinstance(entry, dict) else None
 
 
 def _remember(context: ProviderContext, attempt_id: str, number: str) -> None:
-    """Saved before the POST, so a retry after a crash or a lost answer still knows it."""
-    attempts = _attempts(context)
-    attempts[attempt_id] = number
-    while len(attempts) > MAX_ATTEMPTS:
-        attempts.pop(next(iter(attempts)))
-    context.state[ATTEMPTS_KEY] = attempts
+    """Saved before the POST, so a retry after a crash or a lost answer still knows it.
+
+    One state key per attempt: the host merges keys, so attempts saved by
+    concurrent calls never overwrite each other. Old attempts are dropped here.
+    """
+    now = datetime.now(timezone.utc)
+    cutoff = (now - timedelta(days=KEEP_ATTEMPTS_DAYS)).isoformat()
+    for key, entry in list(context.state.items()):
+        if key.startswith(ATTEMPT_PREFIX) and isinstance(entry, dict) and entry.get("at", "") < cutoff:
+            del context.state[key]
+    context.state[ATTEMPT_PREFIX + attempt_id] = {"number": number, "at": now.isoformat()}
     context.save_state()
 
 
 def _forget(context: ProviderContext, attempt_id: str) -> None:
-    attempts = _attempts(context)
-    if attempts.pop(attempt_id, None) is not None:
-        context.state[ATTEMPTS_KEY] = attempts
+    if context.state.pop(ATTEMPT_PREFIX + attempt_id, None) is not None:
         context.save_state()
 
 
@@ -69,7 +77,7 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
     except ApiError as error:
         return failure(error, f"Could not check whether B2BRouter already has invoice {number}.", sent=False)
     if existing is not None:
-        if _attempts(context).get(attempt_id) == number:
+        if _attempt_number(context, attempt_id) == number:
             return _linked(invoice, existing, settings, f"B2BRouter had already created invoice {number} "
                            f"(ID {existing['id']}) on the earlier attempt; it is now linked.")
         return Result(

@@ -151,7 +151,7 @@ def test_create_uses_the_existing_contact_and_returns_the_link(sandbox, config, 
     assert len(sandbox.store.contacts) == contacts_before
     (stored,) = _numbered(sandbox, "INV-2025-0100")
     assert sandbox.store.contacts[stored["contact_id"]]["integration_code"] == "SBX-ACME"
-    assert context.state["attempts"] == {"a-1": "INV-2025-0100"}
+    assert context.state["attempt:a-1"]["number"] == "INV-2025-0100"
     again = plugin.create_remote_invoice(invoice=invoice, config=config, context=context, attempt_id="a-1")
     assert again.ok and again.remote.remote_id == remote.remote_id and "earlier attempt" in again.messages[0].text
 
@@ -279,7 +279,7 @@ def test_a_refused_invoice_releases_the_reservation(sandbox, context, make_invoi
     assert not result.ok and result.sent is False
     assert "refused invoice SBX-2025-0001" in result.messages[0].text
     assert "Number has already been taken" in result.messages[0].details[0]
-    assert context.state["attempts"] == {}
+    assert "attempt:a-1" not in context.state
 
 
 # --- list, link, refresh, unlink ----------------------------------------------------
@@ -390,3 +390,13 @@ def test_a_missing_pdf_says_to_try_again_later(config, context):
     missing = LinkData(remote_id="9999999", number="X", url=None, state=None, total=None, attempt_id="a", linked_at=None)
     result = plugin.remote_document(invoice=None, link=missing, config=config, context=context)
     assert not result.ok and "has no PDF for invoice 9999999 yet" in result.messages[0].text
+
+
+def test_attempts_older_than_the_keep_period_are_dropped(sandbox, config, context, make_invoice):
+    from erp_host_b2brouter.push import ATTEMPT_PREFIX
+
+    context.state[ATTEMPT_PREFIX + "ancient"] = {"number": "OLD-1", "at": "2020-01-01T00:00:00+00:00"}
+    context.state[ATTEMPT_PREFIX + "recent"] = {"number": "NEW-1", "at": "2999-01-01T00:00:00+00:00"}
+    plugin.create_remote_invoice(invoice=make_invoice(number="INV-KEEP-1"), config=config, context=context, attempt_id="k-1")
+    assert ATTEMPT_PREFIX + "ancient" not in context.state
+    assert {ATTEMPT_PREFIX + "recent", ATTEMPT_PREFIX + "k-1"} <= set(context.state)
