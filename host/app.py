@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         PUBLIC_URL=os.environ.get("ERP_HOST_PUBLIC_URL", ""),
+        SESSION_COOKIE_SECURE=os.environ.get("ERP_HOST_SECURE_COOKIES", "") not in ("", "0"),
     )
     if test_config:
         app.config.update(test_config)
