@@ -231,3 +231,23 @@ def test_demo_invoice_page(app, client, login, demo):
     assert "1,497.60" in page and "624.00" in page
     assert "403.10" in page
     assert "2,524.70 EUR" in page
+
+
+def test_the_invoice_list_pages_fifty_at_a_time_keeping_filters(app, client, login, demo):
+    from datetime import date, timedelta
+
+    from host.extensions import db
+    from host.models import Client, Invoice
+
+    with app.app_context():
+        acme = db.session.execute(db.select(Client).filter_by(code="ACME-DE")).scalar_one()
+        for n in range(60):
+            db.session.add(Invoice(number=f"BULK-{n:03d}", client=acme, currency="EUR", status="draft",
+                                   issue_date=date(2026, 1, 1) + timedelta(days=n), due_date=date(2026, 3, 1)))
+        db.session.commit()
+    login("user")
+    first = client.get("/invoices?status=draft").get_data(as_text=True)
+    assert first.count("BULK-") == 50 and "1–50 of 60" in first and "BULK-059" in first
+    assert "page=2" in first and "status=draft" in first.split("Older")[0].rsplit("href=", 1)[1]
+    second = client.get("/invoices?status=draft&page=2").get_data(as_text=True)
+    assert second.count("BULK-") == 10 and "51–60 of 60" in second and "BULK-000" in second

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from host.extensions import db
 from host.forms import STATUS_LABELS, InvoiceForm, options
@@ -19,6 +20,7 @@ from host.money import MINOR_UNIT_EXPONENT
 
 bp = Blueprint("invoices", __name__)
 BLANK_LINES = 3  # empty line rows offered under the existing ones
+PAGE_SIZE = 50
 
 
 @bp.app_template_filter("money")
@@ -62,11 +64,16 @@ def index():
         query = query.where(Invoice.issue_date >= filters["date_from"])
     if filters["date_to"]:
         query = query.where(Invoice.issue_date <= filters["date_to"])
-    invoices = db.session.execute(query).scalars().all()
+    query = query.options(
+        selectinload(Invoice.client),
+        selectinload(Invoice.taxes),
+        selectinload(Invoice.lines).selectinload(InvoiceLine.taxes),
+    )
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
     company = Company.get()
-    rows = [(invoice, totals_for(invoice, company).total) for invoice in invoices]
+    rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
-    return render_template("invoices/index.html", rows=rows, clients=clients, filters=filters)
+    return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters)
 
 
 def _get(invoice_id: int) -> Invoice:
