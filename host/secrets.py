@@ -46,8 +46,12 @@ class SecretBox:
         self.prefix = prefix
 
     def _row(self, name: str) -> ProviderSecret | None:
+        # populate_existing: another worker may have rotated the value since this
+        # session first loaded the row (a refresh token re-read under a lock).
         return db.session.execute(
-            db.select(ProviderSecret).filter_by(provider=self.provider, name=self.prefix + name)
+            db.select(ProviderSecret)
+            .filter_by(provider=self.provider, name=self.prefix + name)
+            .execution_options(populate_existing=True)
         ).scalar_one_or_none()
 
     def get(self, name: str) -> str | None:

@@ -55,3 +55,22 @@ def test_context_carries_company_settings_user_and_public_urls(app, ctx):
     assert context.company.calculation.rounding_method == "half_up"
     assert context.callback_url == "http://localhost/integrations/reference/callback"
     assert context.webhook_url == "http://localhost/integrations/reference/webhook"
+
+
+def test_a_secret_rotated_by_another_worker_is_seen_on_the_next_read(app, ctx):
+    """The re-read under a token lock must not return this session's cached value."""
+    import threading
+
+    mine = ctx()
+    mine.secrets.set("refresh_token", "rt-1-first-value")
+    held = db.session.execute(db.select(ProviderSecret).filter_by(name="token.refresh_token")).scalar_one()
+    assert held.ciphertext  # this session now holds the row in its identity map
+
+    def other_worker():
+        with app.test_request_context():
+            make_context("reference", None).secrets.set("refresh_token", "rt-2-rotated-value")
+
+    worker = threading.Thread(target=other_worker)
+    worker.start()
+    worker.join(10)
+    assert mine.secrets.get("refresh_token") == "rt-2-rotated-value"
