@@ -55,6 +55,7 @@ def test_command_writes_the_package_and_reports_errors(tmp_path):
     pyproject = tomllib.loads((tmp_path / KEY / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "erp-host-acme-books"
     assert pyproject["project"]["entry-points"]["erp_host"] == {KEY: "erp_host_acme_books"}
+    assert pyproject["project"]["entry-points"]["erp_host.sandboxes"] == {KEY: "erp_host_acme_books.sandbox.testing:start"}
     files = {p.relative_to(tmp_path / KEY).as_posix() for p in (tmp_path / KEY).rglob("*") if p.is_file()}
     assert {
         "erp_host_acme_books/__init__.py",
@@ -112,6 +113,27 @@ def test_installed_provider_is_registered_and_listed(installed):
         "provider_info", "validate_config", "create_remote_invoice", "list_remote_invoices",
         "link", "unlink", "remote_status",
     }
+
+
+DEMO_SANDBOX_CHECK = """
+import importlib.metadata, json, urllib.request
+(ep,) = [ep for ep in importlib.metadata.entry_points(group="erp_host.sandboxes") if ep.name == "acme_books"]
+sandbox = ep.load()(0)
+try:
+    request = urllib.request.Request(sandbox.config["base_url"] + "/api/account",
+                                     headers={"Authorization": "Bearer " + sandbox.config["api_key"]})
+    status = urllib.request.urlopen(request).status
+    print(json.dumps({"url": sandbox.url, "config": sorted(sandbox.config), "status": status}))
+finally:
+    sandbox.stop()
+"""
+
+
+def test_installed_provider_offers_a_sandbox_to_the_demo(installed):
+    done = _run([str(installed["venv"] / "bin" / "python"), "-c", DEMO_SANDBOX_CHECK], env=installed["env"], cwd=installed["cwd"])
+    report = json.loads(done.stdout)
+    assert report["url"].startswith("http://127.0.0.1:") and report["config"] == ["api_key", "base_url"]
+    assert report["status"] == 200
 
 
 def test_generated_tests_pass_with_the_contract_suite(installed):
