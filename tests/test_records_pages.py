@@ -194,3 +194,23 @@ def test_csrf_is_enforced(make_host_app):
     accepted = browser.post("/services/new", data={"name": "Design", "unit_price": "75", "csrf_token": form_token})
     assert accepted.status_code == 302
     assert [s.name for s in rows(app, Service)] == ["Design"]
+
+
+def test_record_lists_search_by_name_or_code_and_page(app, client, login, demo):
+    from host.extensions import db
+    from host.models import Client
+
+    with app.app_context():
+        for n in range(55):
+            db.session.add(Client(code=f"BULK{n:02d}", name=f"Bulk client {n:02d}", country="ES"))
+        db.session.commit()
+    login("user")
+    found = client.get("/clients?q=bird").get_data(as_text=True)
+    assert "Amy&#39;s Bird Sanctuary" in found and "Bulk client" not in found
+    by_code = client.get("/clients?q=weiskopf").get_data(as_text=True)
+    assert "Weiskopf Consulting" in by_code
+    literal = client.get("/clients?q=%25").get_data(as_text=True)  # "%" is searched for, not a wildcard
+    assert "No clients match" in literal
+    first = client.get("/clients").get_data(as_text=True)
+    assert "1–50 of 60" in first and "page=2" in first
+    assert "56–60 of 60" not in first and "51–60 of 60" in client.get("/clients?page=2").get_data(as_text=True)

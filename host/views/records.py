@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from host.extensions import db
@@ -39,6 +40,7 @@ class Kind:
     columns: tuple[Column, ...]
 
 
+PAGE_SIZE = 50
 KINDS = {
     kind.key: kind
     for kind in (
@@ -64,8 +66,14 @@ KINDS = {
 
 
 def _list(kind: Kind):
-    rows = db.session.execute(db.select(kind.model).order_by(getattr(kind.model, kind.order_by))).scalars().all()
-    return render_template("records/list.html", kind=kind, rows=rows, categories=TAX_CATEGORY_LABELS)
+    query = db.select(kind.model).order_by(getattr(kind.model, kind.order_by))
+    search = request.args.get("q", "").strip()
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(*(getattr(kind.model, name).ilike(pattern, escape="\\") for name in dict.fromkeys(kind.unique + ("name",)))))
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    return render_template("records/list.html", kind=kind, page=page, rows=page.items, search=search,
+                           categories=TAX_CATEGORY_LABELS)
 
 
 def _duplicates(kind: Kind, form, record) -> bool:
