@@ -160,3 +160,19 @@ def test_integration_log_filters_by_provider_and_outcome(client, login):
     assert failed.count('class="event ') == 1 and "The API key was rejected." in failed
     second = client.get("/settings/integrations/log?provider=second").get_data(as_text=True)
     assert second.count('class="event ') == 1 and "Pong." in second
+
+
+def test_an_optional_secret_is_kept_when_empty_and_removed_on_request(app, client, login):
+    login("admin")
+    configure(client, webhook_secret="whsec-first-value")
+    configure(client)  # empty input: keep it
+    page = client.get("/settings/integrations/reference").get_data(as_text=True)
+    assert "value" in page and "whsec-first-value" not in page and 'name="webhook_secret__clear"' in page
+    with app.app_context():
+        names = {s.name for s in db.session.execute(db.select(ProviderSecret)).scalars()}
+        assert "config.webhook_secret" in names
+    configure(client, webhook_secret__clear="on")
+    with app.app_context():
+        names = {s.name for s in db.session.execute(db.select(ProviderSecret)).scalars()}
+        assert names == {"config.api_key"}
+    assert 'name="api_key__clear"' not in client.get("/settings/integrations/reference").get_data(as_text=True)

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields
 
 from host.api import Message, ProviderContext
 from host.extensions import db
@@ -89,8 +89,14 @@ def load_config(provider: Provider) -> dict[str, Any]:
         return raw
 
 
+def clear_field(name: str) -> str:
+    """The checkbox that removes a stored optional secret (empty input keeps it)."""
+    return f"{name}__clear"
+
+
 def parse_form(provider: Provider, form: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
-    """Load a submitted configure form. Empty secret inputs keep the stored value."""
+    """Load a submitted configure form. Empty secret inputs keep the stored
+    value unless its "remove" box is ticked."""
     schema = schema_for(provider)
     if schema is None:
         return {}, {}
@@ -99,11 +105,11 @@ def parse_form(provider: Provider, form: dict[str, str]) -> tuple[dict[str, Any]
     for name, field in schema.fields.items():
         if field.dump_only:
             continue
-        if type(field).__name__ == "Boolean":
+        if isinstance(field, fields.Boolean):
             data[name] = name in form
             continue
         value = form.get(name, "").strip()
-        if field.metadata.get("secret") and not value:
+        if field.metadata.get("secret") and not value and clear_field(name) not in form:
             value = box.get(name) or ""
         if value == "" and not field.required:
             continue

@@ -25,6 +25,7 @@ class ReferenceConfig(Schema):
     api_key = fields.String(required=True, metadata={"label": "API key", "secret": True})
     account = fields.String(required=True, validate=validate.Length(min=1, max=40), metadata={"label": "Account"})
     send_copy = fields.Boolean(load_default=False, metadata={"label": "Send a copy"})
+    webhook_secret = fields.String(load_default=None, allow_none=True, metadata={"label": "Webhook secret", "secret": True})
 
 
 class ReferenceProvider:

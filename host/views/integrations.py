@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import missing
+from marshmallow import fields, missing
 
 from host.auth import admin_required
 from host.extensions import db
 from host.integrations import admin
-from host.integrations.settings import registry, schema_for, secret_fields, setting_for
+from host.integrations.settings import clear_field, registry, schema_for, secret_fields, setting_for
 from host.models import IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
 from host.secrets import CONFIG_PREFIX, SecretBox, mask
@@ -53,14 +53,14 @@ def _form_fields(provider: Provider, values: dict | None = None):
     setting = setting_for(provider.key)
     stored = dict(setting.config or {})
     box = SecretBox(current_app.config["ENCRYPTION_KEY"], provider.key, CONFIG_PREFIX)
-    fields = []
+    described = []
     for name, field in schema.fields.items():
         if field.dump_only:
             continue
         secret = bool(field.metadata.get("secret"))
         default = field.load_default if field.load_default is not missing and not callable(field.load_default) else None
         value = (values or {}).get(name, stored.get(name, default))
-        fields.append(
+        described.append(
             {
                 "name": name,
                 "label": field.metadata.get("label", name.replace("_", " ").capitalize()),
@@ -68,12 +68,13 @@ def _form_fields(provider: Provider, values: dict | None = None):
                 "secret": secret,
                 "masked": mask(box.get(name)) if secret else "",
                 "choices": field.metadata.get("choices"),
-                "boolean": type(field).__name__ == "Boolean",
+                "boolean": isinstance(field, fields.Boolean),
+                "clear_name": clear_field(name),
                 "required": field.required,
                 "value": "" if secret or value is None else value,
             }
         )
-    return fields
+    return described
 
 
 @bp.route("/<provider>", methods=["GET", "POST"])
