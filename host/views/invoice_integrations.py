@@ -48,13 +48,19 @@ def _back(invoice_id: int):
     return redirect(url_for("invoices.show", invoice_id=invoice_id) + "#integrations")
 
 
-def _run(action, invoice_id: int, provider: str, *args):
+def _answer(action, invoice_id: int, provider: str, *args):
+    """The service's answer, or None after flashing why the provider cannot be used."""
     invoice = _invoice(invoice_id)
     try:
-        result = action(invoice, provider, *args, current_user.username)
+        return action(invoice, provider, *args, current_user.username)
     except service.NotAvailable as reason:
         flash(str(reason), "error")
-    else:
+        return None
+
+
+def _run(action, invoice_id: int, provider: str, *args):
+    result = _answer(action, invoice_id, provider, *args)
+    if result is not None:
         flash_result(result)
     return _back(invoice_id)
 
@@ -64,15 +70,12 @@ def create(invoice_id, provider):
     """Create the remote invoice. When the provider refuses because it already
     has one for this invoice (``remote`` set on a failed result), open the
     picker on it so linking is one click."""
-    invoice = _invoice(invoice_id)
-    try:
-        result = service.create_remote(invoice, provider, current_user.username)
-    except service.NotAvailable as reason:
-        flash(str(reason), "error")
-        return _back(invoice_id)
-    flash_result(result)
-    if not result.ok and result.remote is not None:
-        return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider, q=result.remote.number or result.remote.remote_id))
+    result = _answer(service.create_remote, invoice_id, provider)
+    if result is not None:
+        flash_result(result)
+        if not result.ok and result.remote is not None:
+            query = result.remote.number or result.remote.remote_id
+            return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider, q=query))
     return _back(invoice_id)
 
 
@@ -88,16 +91,12 @@ def unlink(invoice_id, provider):
 
 @bp.route("/document")
 def document(invoice_id, provider):
-    invoice = _invoice(invoice_id)
-    try:
-        answer = service.remote_document(invoice, provider, current_user.username)
-    except service.NotAvailable as reason:
-        flash(str(reason), "error")
-        return _back(invoice_id)
+    answer = _answer(service.remote_document, invoice_id, provider)
     if isinstance(answer, RemoteDocument):
         return send_file(io.BytesIO(answer.content), mimetype=answer.content_type,
                          as_attachment=True, download_name=answer.filename)
-    flash_result(answer)
+    if answer is not None:
+        flash_result(answer)
     return _back(invoice_id)
 
 
