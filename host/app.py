@@ -1,7 +1,6 @@
 """The application factory (cf. the Flask tutorial's ``create_app``)."""
 from __future__ import annotations
 
-import logging
 import os
 import secrets as pysecrets
 from pathlib import Path
@@ -12,28 +11,25 @@ from sqlalchemy.engine import Engine
 
 from host.extensions import csrf, db, login_manager, migrate
 from host.plugins import Registry, registry_from_env
-from host.secrets import load_or_create_key
+from host.secrets import instance_secret, load_or_create_key
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
 
-def database_url(instance_path: str, environ=os.environ) -> str:
-    url = environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'erp-host.sqlite'}"
+def psycopg_url(url: str) -> str:
+    """``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
 
 
+def database_url(instance_path: str, environ=os.environ) -> str:
+    return psycopg_url(environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'erp-host.sqlite'}")
+
+
 def _secret_key(instance_path: str) -> str:
-    if os.environ.get("ERP_HOST_SECRET_KEY"):
-        return os.environ["ERP_HOST_SECRET_KEY"]
-    path = Path(instance_path) / "secret.key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(pysecrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    return instance_secret(instance_path, "secret.key", "ERP_HOST_SECRET_KEY", lambda: pysecrets.token_hex(32).encode()).decode()
 
 
 @event.listens_for(Engine, "connect")
@@ -65,7 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    app.config.setdefault("ENCRYPTION_KEY", load_or_create_key(app.instance_path))
+    if not app.config.get("ENCRYPTION_KEY"):
+        app.config["ENCRYPTION_KEY"] = load_or_create_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
 
@@ -76,8 +73,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     registry: Registry = app.config.get("PROVIDER_REGISTRY") or registry_from_env()
     app.extensions["erp_host_registry"] = registry
-    if os.environ.get("ERP_HOST_TRACE_PLUGINS", "") not in ("", "0"):
-        logging.getLogger("host.plugins").setLevel(logging.INFO)
 
     from host import auth, views
 

@@ -41,20 +41,11 @@ def company_data(company: Company) -> CompanyData:
     )
 
 
-def effective_line_taxes(invoice: Invoice, company: Company) -> list[tuple[TaxData, ...]]:
-    """Each line's taxes: its own, or the invoice's when taxes are not applied per line."""
-    invoice_level = tuple(tax_data(t) for t in invoice.taxes)
-    return [
-        tuple(tax_data(t) for t in line.taxes) if company.apply_taxes_per_line else invoice_level
-        for line in invoice.lines
-    ]
-
-
 def totals_for(invoice: Invoice, company: Company | None = None) -> Totals:
     company = company or Company.get()
     lines = [
-        LineInput(Decimal(l.quantity), Decimal(l.unit_price), Decimal(l.discount_percent), taxes)
-        for l, taxes in zip(invoice.lines, effective_line_taxes(invoice, company))
+        LineInput(Decimal(l.quantity), Decimal(l.unit_price), Decimal(l.discount_percent), tuple(tax_data(t) for t in l.taxes))
+        for l in invoice.lines
     ]
     return compute_totals(
         lines,
@@ -98,7 +89,7 @@ def invoice_data(invoice: Invoice, company: Company | None = None) -> InvoiceDat
                 taxes=taxes,
                 net=net,
             )
-            for line, taxes, net in zip(invoice.lines, effective_line_taxes(invoice, company), totals.line_nets)
+            for line, taxes, net in zip(invoice.lines, totals.line_taxes, totals.line_nets)
         ),
         discount_percent=plain(invoice.discount_percent or 0),
         payment_term=PaymentTermData(term.name, term.days) if term else None,

@@ -35,6 +35,7 @@ class LineInput:
 @dataclass(frozen=True)
 class Totals:
     line_nets: tuple[Decimal, ...]
+    line_taxes: tuple[tuple[TaxData, ...], ...]  # the taxes each line was taxed with
     subtotal: Decimal
     discount_amount: Decimal
     tax_totals: tuple[TaxTotal, ...]
@@ -68,10 +69,10 @@ def compute_totals(
     subtotal = sum(nets, Decimal(0))
     discount_amount = rnd(subtotal * invoice_discount_percent / HUNDRED)
 
+    line_taxes = tuple(line.taxes if calculation.apply_taxes_per_line else tuple(invoice_taxes) for line in lines)
     bases: dict[TaxData, Decimal] = {}
     line_tax_sums: dict[TaxData, Decimal] = {}
-    for line, net in zip(lines, nets):
-        taxes = line.taxes if calculation.apply_taxes_per_line else tuple(invoice_taxes)
+    for taxes, net in zip(line_taxes, nets):
         base = net * keep
         for tax in taxes:
             bases[tax] = bases.get(tax, Decimal(0)) + base
@@ -87,4 +88,4 @@ def compute_totals(
         tax_totals.append(TaxTotal(tax=tax, base=rounded_base, amount=amount))
     tax_totals.sort(key=lambda t: (t.tax.category, t.tax.percent, t.tax.name))
     total = subtotal - discount_amount + sum((t.amount for t in tax_totals), Decimal(0))
-    return Totals(nets, subtotal, discount_amount, tuple(tax_totals), total)
+    return Totals(nets, line_taxes, subtotal, discount_amount, tuple(tax_totals), total)

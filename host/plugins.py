@@ -130,6 +130,7 @@ def new_registry(trace: bool = False) -> Registry:
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     if trace:
+        log.setLevel(logging.INFO)
         pm.add_hookcall_monitoring(_trace_before, _trace_after)
     return Registry(pm)
 
@@ -150,11 +151,6 @@ def load_entry_points(registry: Registry, allow: set[str] | None) -> None:
             continue
         dist = ep.dist.name if ep.dist else None
         version = ep.dist.version if ep.dist else None
-        if ep.name in registry.providers and registry.providers[ep.name].plugin is not None:
-            raise StartupError(
-                f"two plugins claim the provider key {ep.name!r}: "
-                f"{registry.providers[ep.name].distribution} and {dist}"
-            )
         try:
             plugin = ep.load()
         except Exception:

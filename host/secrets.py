@@ -18,16 +18,22 @@ CONFIG_PREFIX = "config."
 TOKEN_PREFIX = "token."
 
 
-def load_or_create_key(instance_path: str, environ=os.environ) -> bytes:
-    if environ.get("ERP_HOST_ENCRYPTION_KEY"):
-        return environ["ERP_HOST_ENCRYPTION_KEY"].encode()
-    path = Path(instance_path) / "encryption.key"
+def instance_secret(instance_path: str, filename: str, env_var: str, make, environ=os.environ) -> bytes:
+    """The value of ``env_var`` or, failing that, of ``filename`` in the instance
+    folder, created once by ``make()`` with mode 0600."""
+    if environ.get(env_var):
+        return environ[env_var].encode()
+    path = Path(instance_path) / filename
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(Fernet.generate_key())
+            handle.write(make())
     return path.read_bytes().strip()
+
+
+def load_or_create_key(instance_path: str) -> bytes:
+    return instance_secret(instance_path, "encryption.key", "ERP_HOST_ENCRYPTION_KEY", Fernet.generate_key)
 
 
 def mask(value: str | None) -> str:

@@ -122,10 +122,10 @@ def total_warning(remote: RemoteInvoice, local_total: Decimal, title: str) -> Me
     )
 
 
-def _finish(invoice: Invoice, provider: Provider, action: str, link: RemoteLink, result: Result, username: str | None, fresh_row: bool) -> Result:
+def _finish(invoice: Invoice, local_total: Decimal, provider: Provider, action: str, link: RemoteLink,
+            result: Result, username: str | None, fresh_row: bool) -> Result:
     """Store ``result`` on the reserved ``link`` and in the history, then commit."""
     title = provider_title(provider)
-    local_total = invoice_data(invoice).total
     secrets = stored_secret_values(provider.key)  # read before changes: no premature autoflush
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
@@ -168,8 +168,9 @@ def create_remote(invoice: Invoice, key: str, username: str | None) -> Result:
     link, refusal = _reserve(invoice, key)
     if link is None:
         return Result.failure(refusal, sent=False)
-    result = call(provider, "create_remote_invoice", username, invoice=invoice_data(invoice), attempt_id=link.attempt_id)
-    return _finish(invoice, provider, "create", link, result, username, fresh_row)
+    data = invoice_data(invoice)
+    result = call(provider, "create_remote_invoice", username, invoice=data, attempt_id=link.attempt_id)
+    return _finish(invoice, data.total, provider, "create", link, result, username, fresh_row)
 
 
 def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None) -> Result:
@@ -178,11 +179,12 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     link, refusal = _reserve(invoice, key)
     if link is None:
         return Result.failure(refusal, sent=False)
-    result = call(provider, "link", username, invoice=invoice_data(invoice), remote_id=remote_id)
+    data = invoice_data(invoice)
+    result = call(provider, "link", username, invoice=data, remote_id=remote_id)
     if not result.ok:
         # linking creates nothing remotely; an earlier failed create keeps its attempt ID
         result = replace(result, sent=False)
-    return _finish(invoice, provider, "link", link, result, username, fresh_row)
+    return _finish(invoice, data.total, provider, "link", link, result, username, fresh_row)
 
 
 def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
@@ -190,11 +192,11 @@ def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
     link = link_for(invoice, key)
     if link is None or link.status != "linked":
         return Result.failure("This invoice is not linked yet.")
-    result = call(provider, "remote_status", username, invoice=invoice_data(invoice), link=link_data(link))
-    local_total = invoice_data(invoice).total
+    data = invoice_data(invoice)
+    result = call(provider, "remote_status", username, invoice=data, link=link_data(link))
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
-        warning = total_warning(result.remote, local_total, provider_title(provider))
+        warning = total_warning(result.remote, data.total, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
     elif not result.ok:

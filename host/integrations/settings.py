@@ -11,6 +11,7 @@ import dataclasses
 from datetime import datetime, timezone
 from typing import Any
 
+from cryptography.fernet import Fernet, InvalidToken
 from flask import current_app, has_request_context, url_for
 from marshmallow import Schema, ValidationError, fields
 
@@ -55,19 +56,19 @@ def secret_fields(schema: Schema | None) -> list[str]:
     return [name for name, field in schema.fields.items() if field.metadata.get("secret")]
 
 
-def _config_box(key: str) -> SecretBox:
+def config_box(key: str) -> SecretBox:
     return SecretBox(current_app.config["ENCRYPTION_KEY"], key, CONFIG_PREFIX)
 
 
 def stored_secret_values(key: str) -> list[str]:
     """Every secret the host holds for ``key``, decrypted: used to redact text."""
-    rows = db.session.execute(db.select(ProviderSecret).filter_by(provider=key)).scalars()
+    fernet = Fernet(current_app.config["ENCRYPTION_KEY"])
     values = []
-    for row in rows:
-        prefix = CONFIG_PREFIX if row.name.startswith(CONFIG_PREFIX) else TOKEN_PREFIX
-        value = SecretBox(current_app.config["ENCRYPTION_KEY"], key, prefix).get(row.name[len(prefix):])
-        if value:
-            values.append(value)
+    for row in db.session.execute(db.select(ProviderSecret).filter_by(provider=key)).scalars():
+        try:
+            values.append(fernet.decrypt(row.ciphertext.encode()).decode())
+        except InvalidToken:
+            continue
     return values
 
 
@@ -76,7 +77,7 @@ def load_config(provider: Provider) -> dict[str, Any]:
     setting = setting_for(provider.key)
     schema = schema_for(provider)
     raw = dict(setting.config or {})
-    box = _config_box(provider.key)
+    box = config_box(provider.key)
     for name in secret_fields(schema):
         value = box.get(name)
         if value is not None:
@@ -100,7 +101,7 @@ def parse_form(provider: Provider, form: dict[str, str]) -> tuple[dict[str, Any]
     schema = schema_for(provider)
     if schema is None:
         return {}, {}
-    box = _config_box(provider.key)
+    box = config_box(provider.key)
     data: dict[str, Any] = {}
     for name, field in schema.fields.items():
         if field.dump_only:
@@ -126,7 +127,7 @@ def save_config(provider: Provider, config: dict[str, Any]) -> None:
     dumped = schema.dump(config) if schema else dict(config)
     setting = setting_for(provider.key)
     setting.config = {k: v for k, v in dumped.items() if k not in secrets}
-    box = _config_box(provider.key)
+    box = config_box(provider.key)
     for name in secrets:
         box.set(name, config.get(name) or None)
 

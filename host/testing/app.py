@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import create_engine, text
 
-from host.app import create_app
+from host.app import create_app, psycopg_url
 from host.extensions import db
 from host.plugins import Registry
 
@@ -22,11 +22,11 @@ def postgres_url() -> str | None:
 def fresh_postgres_database(server_url: str) -> str:
     """Create an empty database on ``server_url``'s server and return its URL."""
     name = f"erp_test_{uuid.uuid4().hex[:12]}"
-    engine = create_engine(_psycopg(server_url), isolation_level="AUTOCOMMIT")
+    engine = create_engine(psycopg_url(server_url), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))  # name is generated above, never user input
     engine.dispose()
-    return _psycopg(server_url).rsplit("/", 1)[0] + "/" + name
+    return psycopg_url(server_url).rsplit("/", 1)[0] + "/" + name
 
 
 def drop_postgres_database(url: str) -> None:
@@ -35,13 +35,6 @@ def drop_postgres_database(url: str) -> None:
     with engine.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
-
-
-def _psycopg(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
 
 
 def make_app(database_url: str, instance_path: str, registry: Registry, **config):

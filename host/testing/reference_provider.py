@@ -12,6 +12,7 @@ import hmac
 import itertools
 import threading
 import time
+from dataclasses import replace
 from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
@@ -181,9 +182,9 @@ class ReferenceProvider:
         remote_id, _, state = body.decode().partition("=")
         if remote_id in self.invoices:
             remote = self.invoices[remote_id]
-            self.invoices[remote_id] = RemoteInvoice(**{**remote.__dict__, "state": state})
+            self.invoices[remote_id] = replace(remote, state=state)
         return WebhookResponse(status=200, updates=(RemoteInvoice(remote_id=remote_id, state=state),))
 
     def set_state(self, remote_id: str, state: str, total: Decimal | None = None) -> None:
         remote = self.invoices[remote_id]
-        self.invoices[remote_id] = RemoteInvoice(**{**remote.__dict__, "state": state, "total": total if total is not None else remote.total})
+        self.invoices[remote_id] = replace(remote, state=state, total=total if total is not None else remote.total)

@@ -1,17 +1,17 @@
 """Settings → Integrations: list, configure, enable, disable, actions, log (admins)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import fields, missing
 
 from host.auth import admin_required
 from host.extensions import db
 from host.integrations import admin
-from host.integrations.settings import clear_field, registry, schema_for, secret_fields, setting_for
+from host.integrations.settings import clear_field, config_box, registry, schema_for, secret_fields, setting_for
 from host.models import IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
-from host.secrets import CONFIG_PREFIX, SecretBox, mask
+from host.secrets import mask
 from host.views.messages import flash_result
 
 bp = Blueprint("integrations", __name__, url_prefix="/settings/integrations")
@@ -52,7 +52,7 @@ def _form_fields(provider: Provider, values: dict | None = None):
         return []
     setting = setting_for(provider.key)
     stored = dict(setting.config or {})
-    box = SecretBox(current_app.config["ENCRYPTION_KEY"], provider.key, CONFIG_PREFIX)
+    box = config_box(provider.key)
     described = []
     for name, field in schema.fields.items():
         if field.dump_only:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -12,7 +13,6 @@ from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
 from host.integrations.settings import is_enabled, registry
-from host.invoice_data import totals_for
 from host.models import IntegrationEvent, Invoice
 from host.views.messages import flash_result
 
@@ -20,10 +20,10 @@ bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invo
 PICKER_PAGE_SIZE = 20
 
 
-def panels_for(invoice: Invoice) -> Markup:
-    """HTML for every enabled provider that can create or link invoices, then the history."""
+def panels_for(invoice: Invoice, total: Decimal) -> Markup:
+    """HTML for every enabled provider that can create or link invoices, then the
+    history; ``total`` is the invoice's local total, which the page already has."""
     panels = []
-    total = totals_for(invoice).total
     for provider in registry().loaded():
         if not (provider.implements("create_remote_invoice") or provider.implements("link")):
             continue
