@@ -14,6 +14,21 @@ from typing import Any, Callable, ContextManager, Literal, Protocol
 
 Level = Literal["info", "success", "warning", "error"]
 
+#: The longest a plugin may sleep inside a hook (e.g. on a short ``Retry-After``).
+#: Longer waits go back to the host as ``Result.retry_after``.
+MAX_SLEEP = 2.0
+
+
+class Throttled(Exception):
+    """Raised by ``ProviderContext.throttle`` when the shared rate limit has no
+    room within :data:`MAX_SLEEP`. The host turns it into a failed ``Result``
+    with ``retry_after`` (a job is rescheduled); plugins need not catch it."""
+
+    def __init__(self, retry_after: float, name: str = ""):
+        super().__init__(f"rate limit {name!r} reached; retry in {retry_after:.1f} s")
+        self.retry_after = retry_after
+        self.name = name
+
 
 @dataclass(frozen=True)
 class Message:
@@ -42,6 +57,8 @@ class RemoteInvoice:
     contact_name: str | None = None
     balance: Decimal | None = None
     state_detail: str | None = None  # e.g. B2BRouter's error text or refusal reason
+    final: bool = False  # True when the state can no longer change (paid, cancelled, refused ...):
+    #                      the host's scheduled status sync stops polling it
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,11 @@ class Result:
       reserved. ``True`` (the default) when the outcome may exist remotely, e.g.
       a timeout: the host keeps the reservation, and a retry reuses the same
       ``attempt_id`` so the provider can return the first result.
+    - ``retry_after``: seconds after which trying again makes sense (a 429 or
+      503 ``Retry-After``, or, after an unknown outcome, the client's read
+      timeout so the first request has surely landed before the retry looks
+      for it). Background jobs are rescheduled then; on pages the user is told
+      when to try again. Never sleep longer than :data:`host.MAX_SLEEP`.
     """
 
     ok: bool
@@ -70,6 +92,7 @@ class Result:
     error_detail: str | None = None
     sent: bool = True
     redirect_url: str | None = None  # actions only: send the admin's browser here (OAuth)
+    retry_after: float | None = None
 
     def __post_init__(self) -> None:
         if self.problems and self.ok:
@@ -296,6 +319,12 @@ class ProviderContext:
     - ``user``: the user acting, or ``None`` (webhooks, CLI).
     - ``needs_attention(text)``: flag the integration on the Integrations page
       (e.g. "Reconnect to QuickBooks"); ``needs_attention(None)`` clears it.
+    - ``throttle(name, limit, per, concurrent=None)``: a context manager to
+      hold around every request to the provider. At most ``limit`` requests
+      per ``per`` seconds, and at most ``concurrent`` at once, pass under
+      ``name`` across every worker process and machine of this installation
+      (the limit lives in the job queue's storage). It waits at most
+      :data:`MAX_SLEEP`, then raises :class:`Throttled`.
     """
 
     provider: str
@@ -305,6 +334,7 @@ class ProviderContext:
     save_state: Callable[[], None]
     lock: Callable[[str], ContextManager[None]]
     needs_attention: Callable[[str | None], None]
+    throttle: Callable[..., ContextManager[None]]
     callback_url: str = ""
     webhook_url: str = ""
     user: str | None = None

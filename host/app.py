@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from host.extensions import csrf, db, login_manager, migrate
+from host.jobs import queue
 from host.plugins import Registry, registry_from_env
 from host.secrets import instance_secret, load_or_create_key
 
@@ -56,6 +57,10 @@ def create_app(test_config: dict | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
         PUBLIC_URL=os.environ.get("ERP_HOST_PUBLIC_URL", ""),
         SESSION_COOKIE_SECURE=os.environ.get("ERP_HOST_SECURE_COOKIES", "") not in ("", "0"),
+        QUEUE_URL=os.environ.get("ERP_HOST_QUEUE_URL", ""),
+        # seconds a job waits after a crash or deadline before looking for what its
+        # request may have done: above every provider client's read timeout (30 s)
+        UNKNOWN_OUTCOME_WAIT=float(os.environ.get("ERP_HOST_UNKNOWN_OUTCOME_WAIT", "35")),
     )
     if test_config:
         app.config.update(test_config)
@@ -73,6 +78,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     registry: Registry = app.config.get("PROVIDER_REGISTRY") or registry_from_env()
     app.extensions["erp_host_registry"] = registry
+    queue.init_app(app)
 
     from host import auth, views
 

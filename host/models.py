@@ -183,6 +183,7 @@ class ProviderSetting(db.Model):
     notices: Mapped[list] = mapped_column(JSON, default=list)  # last validate_config messages
     attention: Mapped[str | None] = mapped_column(Text)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sync_minutes: Mapped[int] = mapped_column(Integer, default=5)  # first status-sync interval; 0 turns it off
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
@@ -221,9 +222,11 @@ class RemoteLink(db.Model):
     remote_total: Mapped[Decimal | None] = mapped_column(Money)
     remote_balance: Mapped[Decimal | None] = mapped_column(Money)
     remote_currency: Mapped[str | None] = mapped_column(String(3))
+    remote_final: Mapped[bool] = mapped_column(Boolean, default=False)  # no further state change expected
     last_error: Mapped[str | None] = mapped_column(Text)
     linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     refreshed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_sync_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -244,3 +247,50 @@ class IntegrationEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(120))
     error_detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+JOB_KINDS = ("create", "refresh", "sync", "webhook")
+JOB_STATUSES = ("queued", "running", "done", "failed", "blocked", "cancelled")
+OPEN_JOB_STATUSES = ("queued", "running")
+
+
+class BulkRun(db.Model):
+    """One bulk action a user started from the invoice list: a job per invoice."""
+
+    __tablename__ = "bulk_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(60))
+    action: Mapped[str] = mapped_column(String(10))  # create, refresh
+    username: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    jobs: Mapped[list["Job"]] = relationship(back_populates="run", order_by="Job.id")
+
+
+class Job(db.Model):
+    """Provider work for the queue. This row, not the queue's message, is the
+    source of truth: the queue delivers at most once, so a periodic task
+    re-enqueues rows whose message was lost (see ``host.jobs.recovery``)."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    provider: Mapped[str] = mapped_column(String(60))
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("bulk_runs.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    worker: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[str | None] = mapped_column(Text)  # what the user is told
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    username: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    invoice: Mapped[Invoice | None] = relationship()
+    run: Mapped[BulkRun | None] = relationship(back_populates="jobs")

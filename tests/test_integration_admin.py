@@ -141,7 +141,7 @@ def test_webhooks_need_an_enabled_provider_and_a_valid_signature(app, client, lo
     client.post("/logout")
     assert client.post("/integrations/reference/webhook", data=body, headers={"X-Signature": "forged"}).status_code == 401
     response = client.post("/integrations/reference/webhook", data=body, headers={"X-Signature": signature})
-    assert response.status_code == 200 and response.json == {"ok": True, "matched": 1}
+    assert response.status_code == 200 and response.json["ok"] and response.json["queued"] == 1
     login("user")
     assert "paid" in client.get("/invoices/1").get_data(as_text=True)
     with app.app_context():

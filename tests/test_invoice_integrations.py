@@ -5,6 +5,7 @@ import pytest
 
 from host.extensions import db
 from host.models import IntegrationEvent, Invoice, RemoteLink
+from host.testing.jobs import run_due_jobs
 from host.testing.reference_provider import GOOD_KEY
 
 ACME = 1  # INV-2026-0001, client with a tax ID
@@ -77,16 +78,19 @@ def test_a_second_create_for_a_linked_invoice_is_refused(app, enabled, reference
 def test_a_timeout_after_the_remote_created_the_invoice_retries_without_a_duplicate(app, enabled, reference):
     reference.fail_next = "timeout_after_create"
     html = post(enabled, "create")
-    assert "timed out" in html and "Retry: new Reference invoice" in html
+    assert "Creating in Reference…" in html and "Attempt 1 did not finish (The request timed out" in html
+    assert "New Reference invoice" not in html  # nobody can create while the job holds the link
     [link] = links(app)
-    assert link.status == "failed" and link.remote_id is None
+    assert link.status == "pending" and link.remote_id is None
     first_attempt = link.attempt_id
-    html = post(enabled, "create")
+    assert "still in progress" in post(enabled, "unlink")
+    assert run_due_jobs(app) == 1
+    html = page(enabled)
     assert "Created Reference invoice 1001." in html
     [link] = links(app)
     assert link.status == "linked" and link.attempt_id == first_attempt
     assert len(reference.invoices) == 1
-    assert [e.outcome for e in events(app, action="create")] == ["failed", "ok"]
+    assert [e.outcome for e in events(app, action="create")] == ["failed", "queued", "ok"]
 
 
 def test_a_plugin_crash_is_shown_and_recorded_never_a_500(app, enabled, reference):
@@ -173,11 +177,11 @@ def test_a_refusal_naming_an_existing_remote_invoice_opens_the_picker_on_it(app,
     post(enabled, "create")
     post(enabled, "unlink")
     reference.fail_next = "refuse_existing"
-    response = enabled.post(f"/invoices/{ACME}/integrations/reference/create")
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/invoices/1/integrations/reference/pick?q=INV-2026-0001")
-    picker = html.unescape(enabled.get(response.headers["Location"]).get_data(as_text=True))
-    assert "already exists in Reference; link it instead." in picker and 'data-remote-id="1001"' in picker
+    text = post(enabled, "create")
+    assert "already exists in Reference; link it instead." in text
+    assert 'href="/invoices/1/integrations/reference/pick?q=INV-2026-0001"' in text
+    picker = html.unescape(enabled.get("/invoices/1/integrations/reference/pick?q=INV-2026-0001").get_data(as_text=True))
+    assert 'data-remote-id="1001"' in picker
     assert links(app) == [] and len(reference.invoices) == 1
 
 
@@ -200,7 +204,7 @@ def test_download_failure_is_a_message_not_an_error_page(app, enabled, reference
 
 
 def test_a_failed_link_keeps_an_earlier_failed_create_retryable(app, enabled, reference):
-    reference.fail_next = "timeout_after_create"
+    reference.fail_next = "crash"
     post(enabled, "create")
     [before] = links(app)
     post(enabled, "link", remote_id="424242")
@@ -208,3 +212,4 @@ def test_a_failed_link_keeps_an_earlier_failed_create_retryable(app, enabled, re
     assert (after.status, after.attempt_id) == ("failed", before.attempt_id)
     assert "Created Reference invoice 1001." in post(enabled, "create")
     assert len(reference.invoices) == 1
+    assert links(app)[0].attempt_id == before.attempt_id

@@ -3,13 +3,22 @@
 Expected failures come back from plugins as ``Result(ok=False)``. Anything a
 plugin raises, or a return value of the wrong type, becomes a failed
 ``Result`` whose detail (the traceback, secrets redacted) goes to the history.
+
+Every call has a deadline: the hook runs in a thread of its own (with its own
+app context and database session) and the caller stops waiting when the
+deadline passes, so a hanging plugin never holds a page or a worker. Pages
+use ``INTERACTIVE_DEADLINE``; background jobs pass a longer one.
 """
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 
-from host.api import Message, RemoteDocument, RemotePage, Result, WebhookResponse
+from flask import current_app
+
+from host.api import Message, RemoteDocument, RemotePage, Result, Throttled, WebhookResponse
+from host.extensions import db
 from host.integrations.history import redact
 from host.integrations.settings import load_config, make_context, registry, stored_secret_values
 from host.plugins import Provider
@@ -32,25 +41,57 @@ EXPECTED = {
 }
 
 
-def call(provider: Provider, hook: str, username: str | None = None, config: dict | None = None, **kwargs):
+INTERACTIVE_DEADLINE = 15.0  # seconds a page waits for a provider
+
+
+def call(provider: Provider, hook: str, username: str | None = None, config: dict | None = None,
+         deadline: float = INTERACTIVE_DEADLINE, **kwargs):
     """Call ``hook`` on ``provider`` with its saved config (or ``config``) and a fresh context.
 
-    Returns what the hook returned or, when the plugin raised or answered with
-    the wrong type, a failed ``Result`` saying so (details for the history).
+    Returns what the hook returned or, when the plugin raised, answered with
+    the wrong type or missed the deadline, a failed ``Result`` saying so
+    (details for the history).
     """
     config = load_config(provider) if config is None else config
     context = make_context(provider.key, username)
     title = provider_title(provider)
-    try:
-        value = registry().call(provider.key, hook, config=config, context=context, **kwargs)
-    except Exception as exc:  # a plugin bug must never become a 500
-        log.error("provider %s hook %s raised %s", provider.key, hook, type(exc).__name__)
+    db.session.commit()  # the hook's own session must find nothing of ours half-written
+    outcome: dict = {}
+    app = current_app._get_current_object()
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                outcome["value"] = registry().call(provider.key, hook, config=config, context=context, **kwargs)
+            except Throttled as exc:
+                outcome["throttled"] = exc
+            except Exception as exc:  # a plugin bug must never become a 500
+                outcome["error"] = (type(exc).__name__, traceback.format_exc())
+
+    worker = threading.Thread(target=run, name=f"{provider.key}.{hook}", daemon=True)
+    worker.start()
+    worker.join(deadline)
+    db.session.expire_all()  # the hook may have changed rows this session holds
+    if worker.is_alive():
+        log.error("provider %s hook %s did not finish within %g s", provider.key, hook, deadline)
+        return Result(ok=False, retry_after=app.config["UNKNOWN_OUTCOME_WAIT"], messages=(Message(
+            "error", f"{title} did not finish within {deadline:g} seconds. Try again in a minute; a request "
+                     "it may still complete is found again, never repeated."),),
+            error_detail=f"{hook} still running after {deadline:g} s")
+    if "throttled" in outcome:
+        wait = outcome["throttled"].retry_after
+        return Result(ok=False, retry_after=wait, messages=(Message(
+            "warning", f"{title} is at its request limit. Try again in {max(1, round(wait))} seconds."),))
+    if "error" in outcome:
+        name, detail = outcome["error"]
+        log.error("provider %s hook %s raised %s", provider.key, hook, name)
         return Result(
             ok=False,
-            messages=(Message("error", f"Unexpected error in the {title} integration ({type(exc).__name__}). "
+            messages=(Message("error", f"Unexpected error in the {title} integration ({name}). "
                                        "The details are in the integration log."),),
-            error_detail=redact(traceback.format_exc(), stored_secret_values(provider.key)),
+            error_detail=redact(detail, stored_secret_values(provider.key)),
         )
+    value = outcome["value"]
     if not isinstance(value, EXPECTED[hook]):
         return Result(
             ok=False,

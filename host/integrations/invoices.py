@@ -1,17 +1,23 @@
 """What users do with an invoice at a provider: create, link, refresh, unlink.
 
+Create and refresh run as background jobs (``host.jobs``); this module holds
+the steps they share with the interactive actions (link, unlink, document,
+picker), which run in the request with a deadline.
+
 Double-submit safety: before the provider is called, the (invoice, provider)
 link row is reserved in its own committed transaction. A second request
 finds the row (or fails on its unique constraint) and is refused, so one
-click, two tabs or a retry can never create two remote invoices. A failure
-whose outcome is unknown keeps the row as ``failed`` with its ``attempt_id``;
-the retry reuses that ID as the provider's idempotency key.
+click, two tabs or a retry can never create two remote invoices. The row
+stays ``pending`` while a job owns it (a job that dies is resumed, see
+``host.jobs.recovery``). A failure whose outcome is unknown keeps the row as
+``failed`` with its ``attempt_id``; the retry reuses that ID as the
+provider's idempotency key.
 """
 from __future__ import annotations
 
 import uuid
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import update
@@ -23,10 +29,11 @@ from host.integrations import history
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import is_enabled, registry, stored_secret_values
 from host.invoice_data import invoice_data
+from host.jobs.sync import next_sync
 from host.models import Invoice, RemoteLink
 from host.plugins import Provider, UnknownProvider
 
-PENDING_TIMEOUT = timedelta(minutes=5)  # a pending row older than this is from a crashed request
+IN_PROGRESS = "Another request for this invoice is in progress. Wait a moment and reload the page."
 
 
 class NotAvailable(Exception):
@@ -65,12 +72,8 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _reserve(invoice: Invoice, key: str) -> tuple[RemoteLink | None, str | None]:
-    """Claim the link row for one request. Returns (row, None) or (None, why not)."""
+def reserve(invoice: Invoice, key: str) -> tuple[RemoteLink | None, str | None]:
+    """Claim the link row for one request or job. Returns (row, None) or (None, why not)."""
     existing = link_for(invoice, key)
     if existing is None:
         row = RemoteLink(invoice_id=invoice.id, provider=key, status="pending", attempt_id=uuid.uuid4().hex)
@@ -79,23 +82,31 @@ def _reserve(invoice: Invoice, key: str) -> tuple[RemoteLink | None, str | None]
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-            return None, "Another request for this invoice is in progress. Wait a moment and reload the page."
+            return None, IN_PROGRESS
         return row, None
     if existing.status == "linked":
         return None, f"This invoice is already linked to {existing.remote_number or existing.remote_id}."
-    stale = existing.status == "pending" and _aware(existing.updated_at) < _now() - PENDING_TIMEOUT
-    if existing.status != "failed" and not stale:
-        return None, "Another request for this invoice is in progress. Wait a moment and reload the page."
+    if existing.status != "failed":
+        return None, IN_PROGRESS
     claimed = db.session.execute(
         update(RemoteLink)
-        .where(RemoteLink.id == existing.id, RemoteLink.status == existing.status, RemoteLink.updated_at == existing.updated_at)
+        .where(RemoteLink.id == existing.id, RemoteLink.status == "failed")
         .values(status="pending", updated_at=_now())
     ).rowcount
     db.session.commit()
     if claimed != 1:
-        return None, "Another request for this invoice is in progress. Wait a moment and reload the page."
+        return None, IN_PROGRESS
     db.session.refresh(existing)
     return existing, None
+
+
+def release(link: RemoteLink, fresh_row: bool, error: str) -> None:
+    """Give up a reservation: forget a row made for it, or mark an older one failed."""
+    if fresh_row:
+        db.session.delete(link)
+    else:
+        link.status = "failed"
+        link.last_error = error
 
 
 def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
@@ -108,8 +119,10 @@ def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
     link.remote_total = remote.total
     link.remote_balance = remote.balance
     link.remote_currency = remote.currency
+    link.remote_final = remote.final
     link.last_error = None
     link.refreshed_at = _now()
+    link.next_sync_at = next_sync(link, _now())
 
 
 def total_warning(remote: RemoteInvoice, local_total: Decimal, title: str) -> Message | None:
@@ -122,11 +135,13 @@ def total_warning(remote: RemoteInvoice, local_total: Decimal, title: str) -> Me
     )
 
 
-def _finish(invoice: Invoice, local_total: Decimal, provider: Provider, action: str, link: RemoteLink,
-            result: Result, username: str | None, fresh_row: bool) -> Result:
+def settle(invoice: Invoice, local_total: Decimal, provider: Provider, action: str, link: RemoteLink,
+           result: Result, username: str | None, fresh_row: bool) -> Result:
     """Store ``result`` on the reserved ``link`` and in the history, then commit."""
     title = provider_title(provider)
-    secrets = stored_secret_values(provider.key)  # read before changes: no premature autoflush
+    # read before changes: no premature autoflush
+    secrets = stored_secret_values(provider.key)
+    invoice_id, link_id = invoice.id, link.id
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
         link.linked_at = _now()
@@ -136,13 +151,8 @@ def _finish(invoice: Invoice, local_total: Decimal, provider: Provider, action: 
     elif result.ok:
         result = Result.failure(f"{title} reported success but returned no invoice.", error_detail=result.error_detail)
     if not result.ok:
-        error_text = history.summary(result)
-        if not result.sent and fresh_row:
-            db.session.delete(link)
-        else:
-            link.status = "failed"
-            link.last_error = error_text
-    history.record_result(provider.key, action, result, secrets, invoice_id=invoice.id, username=username)
+        release(link, fresh_row and not result.sent, history.summary(result))
+    history.record_result(provider.key, action, result, secrets, invoice_id=invoice_id, username=username)
     try:
         db.session.commit()
     except IntegrityError:
@@ -151,32 +161,21 @@ def _finish(invoice: Invoice, local_total: Decimal, provider: Provider, action: 
             db.select(RemoteLink).filter_by(provider=provider.key, remote_id=result.remote.remote_id)
         ).scalar_one_or_none()
         held_by = other.invoice.number if other else "another invoice"
-        row = db.session.get(RemoteLink, link.id)
+        row = db.session.get(RemoteLink, link_id)
         if row is not None and fresh_row:
             db.session.delete(row)
         elif row is not None:
             row.status = "failed"
-        history.record(provider.key, action, "failed", f"Already linked to invoice {held_by}.", invoice_id=invoice.id, username=username)
+        history.record(provider.key, action, "failed", f"Already linked to invoice {held_by}.", invoice_id=invoice_id, username=username)
         db.session.commit()
         return Result.failure(f"That {title} invoice is already linked to invoice {held_by}.", sent=False)
     return result
 
 
-def create_remote(invoice: Invoice, key: str, username: str | None) -> Result:
-    provider = available_provider(key, "create_remote_invoice")
-    fresh_row = link_for(invoice, key) is None
-    link, refusal = _reserve(invoice, key)
-    if link is None:
-        return Result.failure(refusal, sent=False)
-    data = invoice_data(invoice)
-    result = call(provider, "create_remote_invoice", username, invoice=data, attempt_id=link.attempt_id)
-    return _finish(invoice, data.total, provider, "create", link, result, username, fresh_row)
-
-
 def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None) -> Result:
     provider = available_provider(key, "link")
     fresh_row = link_for(invoice, key) is None
-    link, refusal = _reserve(invoice, key)
+    link, refusal = reserve(invoice, key)
     if link is None:
         return Result.failure(refusal, sent=False)
     data = invoice_data(invoice)
@@ -184,24 +183,26 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     if not result.ok:
         # linking creates nothing remotely; an earlier failed create keeps its attempt ID
         result = replace(result, sent=False)
-    return _finish(invoice, data.total, provider, "link", link, result, username, fresh_row)
+    return settle(invoice, data.total, provider, "link", link, result, username, fresh_row)
 
 
-def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
-    provider = available_provider(key, "remote_status")
-    link = link_for(invoice, key)
-    if link is None or link.status != "linked":
-        return Result.failure("This invoice is not linked yet.")
-    data = invoice_data(invoice)
-    result = call(provider, "remote_status", username, invoice=data, link=link_data(link))
+def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result: Result, local_total: Decimal,
+                 username: str | None, record: bool = True) -> Result:
+    """Keep what ``remote_status`` answered on ``link`` (and, if ``record``, in the history)."""
     if result.ok and result.remote is not None:
+        changed = (result.remote.state, result.remote.total) != (link.remote_state, link.remote_total)
         _store_remote(link, result.remote)
-        warning = total_warning(result.remote, data.total, provider_title(provider))
+        warning = total_warning(result.remote, local_total, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
+        record = record or changed
     elif not result.ok:
         link.last_error = history.summary(result)
-    history.record_result(key, "refresh", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
+        link.next_sync_at = next_sync(link, _now())
+        record = True
+    if record:
+        history.record_result(provider.key, "refresh", result, stored_secret_values(provider.key),
+                              invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
 
@@ -215,6 +216,9 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
     link = link_for(invoice, key)
     if link is None:
         return Result.failure("This invoice is not linked.")
+    if link.status == "pending":
+        return Result.failure(f"A request to {provider_title(provider)} for this invoice is still in progress. "
+                              "Unlink once it has finished.")
     result = Result.success()
     if provider.implements("unlink") and link.status == "linked":
         result = call(provider, "unlink", username, invoice=invoice_data(invoice), link=link_data(link))
@@ -263,11 +267,17 @@ def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
         if link is None:
             continue
         matched += 1
+        if link.remote_final and not remote.final:
+            history.record(key, "webhook", "ok", f"Ignored a change to {remote.state}: the invoice's state "
+                           f"{link.remote_state} is final.", invoice_id=link.invoice_id)
+            continue
         link.remote_state = remote.state or link.remote_state
         link.remote_state_detail = remote.state_detail
+        link.remote_final = link.remote_final or remote.final
         if remote.total is not None:
             link.remote_total = remote.total
         link.refreshed_at = _now()
+        link.next_sync_at = next_sync(link, _now())
         history.record(key, "webhook", "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
     db.session.commit()
     return matched

@@ -147,6 +147,16 @@ def public_url(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
+def provider_throttle(key: str):
+    """``context.throttle`` for ``key``: the app's shared limits, names prefixed by the provider."""
+    shared = current_app.extensions["erp_host_throttle"]
+
+    def throttle(name: str, limit: int, per: float, concurrent: int | None = None):
+        return shared(f"{key}:{name}", limit, per, concurrent)
+
+    return throttle
+
+
 def make_context(key: str, username: str | None) -> ProviderContext:
     """The ``ProviderContext`` for one hook call on ``key``."""
     setting = setting_for(key)
@@ -186,6 +196,7 @@ def make_context(key: str, username: str | None) -> ProviderContext:
         save_state=save_state,
         lock=lambda name: shared_lock(f"{key}:{name}", instance_path),
         needs_attention=needs_attention,
+        throttle=provider_throttle(key),
         callback_url=public_url("hooks.callback", provider=key),
         webhook_url=public_url("hooks.webhook", provider=key),
         user=username,

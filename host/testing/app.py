@@ -38,7 +38,11 @@ def drop_postgres_database(url: str) -> None:
 
 
 def make_app(database_url: str, instance_path: str, registry: Registry, **config):
-    """A migrated app with the given providers and no entry-point loading."""
+    """A migrated app with the given providers and no entry-point loading.
+
+    Jobs run synchronously in the request (``QUEUE_IMMEDIATE``) unless
+    ``QUEUE_IMMEDIATE=False`` is given, for tests with real worker processes.
+    """
     app = create_app(
         {
             "TESTING": True,
@@ -46,6 +50,7 @@ def make_app(database_url: str, instance_path: str, registry: Registry, **config
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test-secret",
             "PROVIDER_REGISTRY": registry,
+            "QUEUE_IMMEDIATE": True,
             **config,
         }
     )

@@ -5,7 +5,10 @@ import threading
 from collections import defaultdict
 from contextlib import contextmanager
 
+from huey.storage import MemoryStorage
+
 from host.api import CalculationSettings, CompanyData, ProviderContext
+from host.throttle import Throttle
 
 
 class MemorySecretStore:
@@ -38,7 +41,7 @@ def demo_company(**calculation) -> CompanyData:
 
 
 def make_context(provider: str, company: CompanyData | None = None, secrets=None, state=None, **kwargs) -> ProviderContext:
-    """A ``ProviderContext`` whose secrets, state, locks and attention flag live in memory.
+    """A ``ProviderContext`` whose secrets, state, locks, limits and attention flag live in memory.
 
     ``context.attention`` holds the last ``needs_attention`` text.
     """
@@ -57,6 +60,7 @@ def make_context(provider: str, company: CompanyData | None = None, secrets=None
         save_state=lambda: None,
         lock=lock,
         needs_attention=lambda text: setattr(context, "attention", text),
+        throttle=kwargs.pop("throttle", None) or Throttle(MemoryStorage("test")),
         callback_url=kwargs.pop("callback_url", f"http://127.0.0.1:5000/integrations/{provider}/callback"),
         webhook_url=kwargs.pop("webhook_url", f"http://127.0.0.1:5000/integrations/{provider}/webhook"),
         **kwargs,

@@ -113,7 +113,8 @@ class ReferenceProvider:
                 self.customer_of[remote_id] = invoice.client.code
                 existing = remote_id
         if mode == "timeout_after_create":
-            return Result.failure("The request timed out; the invoice may have been created.", request_id="req-timeout")
+            return Result.failure("The request timed out; the invoice may have been created.", request_id="req-timeout",
+                                  retry_after=30.0)
         return Result.success(f"Created {self.title} invoice {existing}.", remote=self._remote(existing), request_id=f"req-{existing}")
 
     @hookimpl

@@ -8,3 +8,4 @@ def register(app):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink
+    app.jinja_env.filters["utc_time"] = messages.utc_time

@@ -11,7 +11,7 @@ from host.extensions import csrf, db
 from host.integrations import admin, history
 from host.api import Result
 from host.integrations.calls import call
-from host.integrations.invoices import apply_webhook_updates
+from host.jobs.service import queue_webhook_updates
 from host.integrations.settings import is_enabled, registry
 from host.plugins import UnknownProvider
 from host.views.messages import flash_result
@@ -54,5 +54,5 @@ def webhook(provider):
         history.record(provider, "webhook", "failed", f"Refused ({response.status}): {response.message}")
         db.session.commit()
         return jsonify(error=response.message or "refused"), response.status
-    matched = apply_webhook_updates(provider, response.updates)
-    return jsonify(ok=True, matched=matched), response.status
+    job = queue_webhook_updates(provider, response.updates)
+    return jsonify(ok=True, queued=len(response.updates), job=job.id if job else None), response.status

@@ -5,7 +5,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -13,16 +13,16 @@ from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
 from host.integrations.settings import is_enabled, registry
-from host.models import IntegrationEvent, Invoice
+from host.invoice_data import totals_for
+from host.jobs import service as jobs
+from host.models import Company, IntegrationEvent, Invoice
 from host.views.messages import flash_result
 
 bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
 PICKER_PAGE_SIZE = 20
 
 
-def panels_for(invoice: Invoice, total: Decimal) -> Markup:
-    """HTML for every enabled provider that can create or link invoices, then the
-    history; ``total`` is the invoice's local total, which the page already has."""
+def _panels(invoice: Invoice, total: Decimal) -> list[dict]:
     panels = []
     for provider in registry().loaded():
         if not (provider.implements("create_remote_invoice") or provider.implements("link")):
@@ -30,11 +30,23 @@ def panels_for(invoice: Invoice, total: Decimal) -> Markup:
         if not is_enabled(provider.key):
             continue
         link = service.link_for(invoice, provider.key)
-        panels.append({"provider": provider, "link": link, "differs": bool(link and link.remote_total is not None and link.remote_total != total)})
+        job = jobs.latest_job(invoice, provider.key)
+        panels.append({
+            "provider": provider, "link": link, "job": job,
+            "busy": bool(job and job.status in jobs.OPEN),
+            "differs": bool(link and link.remote_total is not None and link.remote_total != total),
+        })
+    return panels
+
+
+def panels_for(invoice: Invoice, total: Decimal) -> Markup:
+    """HTML for every enabled provider that can create or link invoices, then the
+    history; ``total`` is the invoice's local total, which the page already has."""
     events = db.session.execute(
         db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)
     ).scalars().all()
-    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=panels, events=events, local_total=total))
+    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=_panels(invoice, total),
+                                  events=events, local_total=total))
 
 
 def _invoice(invoice_id: int) -> Invoice:
@@ -44,8 +56,9 @@ def _invoice(invoice_id: int) -> Invoice:
     return invoice
 
 
-def _back(invoice_id: int):
-    return redirect(url_for("invoices.show", invoice_id=invoice_id) + "#integrations")
+def _back(invoice_id: int, provider: str | None = None):
+    anchor = f"#integration-{provider}" if provider else "#integrations"
+    return redirect(url_for("invoices.show", invoice_id=invoice_id) + anchor)
 
 
 def _answer(action, invoice_id: int, provider: str, *args):
@@ -61,27 +74,38 @@ def _answer(action, invoice_id: int, provider: str, *args):
 def _run(action, invoice_id: int, provider: str, *args):
     result = _answer(action, invoice_id, provider, *args)
     if result is not None:
-        flash_result(result)
-    return _back(invoice_id)
+        flash_result(result, provider)
+    return _back(invoice_id, provider)
+
+
+def _queue(action, invoice_id: int, provider: str):
+    """Queue a job; its section shows it running and then its outcome, so
+    only a refusal is flashed."""
+    result = _answer(action, invoice_id, provider)
+    if result is not None and not result.ok:
+        flash_result(result, provider)
+    return _back(invoice_id, provider)
 
 
 @bp.route("/create", methods=["POST"])
 def create(invoice_id, provider):
-    """Create the remote invoice. When the provider refuses because it already
-    has one for this invoice (``remote`` set on a failed result), open the
-    picker on it so linking is one click."""
-    result = _answer(service.create_remote, invoice_id, provider)
-    if result is not None:
-        flash_result(result)
-        if not result.ok and result.remote is not None:
-            query = result.remote.number or result.remote.remote_id
-            return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider, q=query))
-    return _back(invoice_id)
+    """Queue the creation of the remote invoice; the click returns at once."""
+    return _queue(jobs.request_create, invoice_id, provider)
 
 
 @bp.route("/refresh", methods=["POST"])
 def refresh(invoice_id, provider):
-    return _run(service.refresh, invoice_id, provider)
+    return _queue(jobs.request_refresh, invoice_id, provider)
+
+
+@bp.route("/panel")
+def panel(invoice_id, provider):
+    """The invoice's integration sections as HTML, and whether this provider's
+    job is still running: the page polls it while a job runs."""
+    invoice = _invoice(invoice_id)
+    total = totals_for(invoice, Company.get()).total
+    busy = any(p["busy"] for p in _panels(invoice, total) if p["provider"].key == provider)
+    return jsonify(busy=busy, html=str(panels_for(invoice, total)))
 
 
 @bp.route("/unlink", methods=["POST"])

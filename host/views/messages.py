@@ -1,5 +1,6 @@
 """Showing a plugin ``Result`` to the user as flashed messages."""
 import re
+from datetime import datetime
 
 from flask import flash
 from markupsafe import Markup, escape
@@ -7,9 +8,11 @@ from markupsafe import Markup, escape
 from host.api import Result
 
 
-def flash_result(result: Result) -> None:
+def flash_result(result: Result, section: str | None = None) -> None:
+    """Flash ``result``'s messages; with ``section`` (a provider key) they are
+    shown inside that provider's section of the invoice page, where the user acted."""
     for message in result.messages:
-        flash({"text": message.text, "details": list(message.details)}, message.level)
+        flash({"text": message.text, "details": list(message.details), "section": section}, message.level)
 
 
 _LINKABLE = re.compile(r"(https?://[^\s<>\"')]+|[\w.+-]+@[\w-]+\.[\w.-]+)")
@@ -29,3 +32,8 @@ def autolink(text: str) -> Markup:
             parts.append(Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(target))
         parts.append(escape(piece[len(target):]))
     return Markup("").join(parts)
+
+
+def utc_time(moment: datetime | None) -> str:
+    """``18:04:05 UTC`` (datetimes are UTC; SQLite returns them without a zone)."""
+    return moment.strftime("%H:%M:%S UTC") if moment else "—"
