@@ -4,6 +4,7 @@ Plugins import their whole API from here: ``hookimpl`` and the types of
 ``host.api``. Nothing else in this package is part of the plugin contract.
 """
 from host.api import (
+    MAX_SLEEP,
     Action,
     CalculationSettings,
     ClientData,
@@ -23,11 +24,13 @@ from host.api import (
     SecretStore,
     TaxData,
     TaxTotal,
+    Throttled,
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
 
 __all__ = [
+    "MAX_SLEEP",
     "Action",
     "CalculationSettings",
     "ClientData",
@@ -47,6 +50,7 @@ __all__ = [
     "SecretStore",
     "TaxData",
     "TaxTotal",
+    "Throttled",
     "WebhookResponse",
     "create_app",
     "hookimpl",

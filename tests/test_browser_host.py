@@ -30,7 +30,7 @@ def test_admin_configures_enables_and_a_clerk_pushes_an_invoice(live_host, brows
     panel = page.locator(".integration-panel[data-provider=reference]")
     assert panel.locator("h2").inner_text() == "Linked Reference invoice details"
     panel.locator("button:has-text('New Reference invoice')").click()
-    assert "Created Reference invoice 1001." in page.locator(".flash-success").inner_text()
+    assert "Created Reference invoice 1001." in panel.locator(".outcome .plate-success").inner_text()
     link = panel.locator("a.remote-link")
     assert link.inner_text() == "1001" and link.get_attribute("href") == "https://reference.invalid/invoices/1001"
     panel.locator("button:has-text('Unlink Reference invoice')").click()
@@ -38,7 +38,7 @@ def test_admin_configures_enables_and_a_clerk_pushes_an_invoice(live_host, brows
     page.fill("input[name=q]", "0001")
     page.click("button:has-text('Search')")
     page.locator("tr[data-remote-id='1001'] button:has-text('Link')").click()
-    assert re.search(r"Linked Reference invoice 1001", page.locator(".flash-success").first.inner_text())
+    assert re.search(r"Linked Reference invoice 1001", panel.locator(".outcome .plate-success").first.inner_text())
     assert page.locator(".events .event").count() == 3
     page.screenshot(path=str(tmp_path / "invoice.png"), full_page=True)
     # users don't see the admin menu

@@ -30,13 +30,13 @@ def provider_info():
 @hookimpl
 def validate_config(config, context):
     settings = Settings.from_config(config)
-    return account_check.check(settings, context, settings.client())
+    return account_check.check(settings, context, settings.client(context))
 
 
 @hookimpl
 def create_remote_invoice(invoice, config, context, attempt_id):
     settings = Settings.from_config(config)
-    return push.create(invoice, settings, context, attempt_id, settings.client())
+    return push.create(invoice, settings, context, attempt_id, settings.client(context))
 
 
 @hookimpl
@@ -44,7 +44,7 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
     settings = Settings.from_config(config)
     per_page = max(1, min(per_page, api_facts.MAX_LIMIT))
     try:
-        found = settings.client().list_invoices(
+        found = settings.client(context).list_invoices(
             settings.account_id, offset=(page - 1) * per_page, limit=per_page,
             number=(search.text or "").strip() or None, date_from=search.date_from, date_to=search.date_to,
         )
@@ -54,13 +54,13 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
     return RemotePage(items, page, per_page, total=found.total)
 
 
-def _read(settings: Settings, remote_id):
+def _read(settings: Settings, remote_id, context):
     """The remote invoice ``remote_id`` of the configured account, or a failure Result."""
     remote_id = str(remote_id or "").strip()
     if not remote_id.isdigit():
         return None, Result.failure(f"“{remote_id}” is not a B2BRouter invoice ID (a number).", sent=False)
     try:
-        data = settings.client().get_invoice(remote_id)
+        data = settings.client(context).get_invoice(remote_id)
     except ApiError as error:
         if error.kind == "not_found":
             return None, failure(error, f"B2BRouter has no invoice {remote_id} that this API key can see.")
@@ -77,7 +77,7 @@ def _read(settings: Settings, remote_id):
 @hookimpl
 def link(invoice, remote_id, config, context):
     settings = Settings.from_config(config)
-    data, problem = _read(settings, remote_id)
+    data, problem = _read(settings, remote_id, context)
     if problem:
         return problem
     remote = invoices.remote_invoice(data, settings.invoice_url(data["id"]))
@@ -91,7 +91,7 @@ def link(invoice, remote_id, config, context):
 @hookimpl
 def remote_status(invoice, link, config, context):
     settings = Settings.from_config(config)
-    data, problem = _read(settings, link.remote_id)
+    data, problem = _read(settings, link.remote_id, context)
     if problem:
         return problem
     remote = invoices.remote_invoice(data, settings.invoice_url(data["id"]))
@@ -106,7 +106,7 @@ def remote_status(invoice, link, config, context):
 def remote_document(invoice, link, config, context):
     settings = Settings.from_config(config)
     try:
-        content, content_type = settings.client().get_document(link.remote_id)
+        content, content_type = settings.client(context).get_document(link.remote_id)
     except ApiError as error:
         if error.kind == "not_found":
             return failure(error, f"B2BRouter has no PDF for invoice {link.remote_id} yet. "

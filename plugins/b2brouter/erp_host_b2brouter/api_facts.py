@@ -120,6 +120,17 @@ STATE_LABELS = {
     "issued": "Issued",
 }
 
+#: States after which an invoice no longer changes [INFERRED from §7]: the
+#: host's scheduled sync stops polling them.
+FINAL_STATES = frozenset({"paid", "closed", "cancelled", "annulled", "refused"})
+
+# --- rate limits ------------------------------------------------------------------
+
+#: B2BRouter documents no rate limit [UNKNOWN]. Two requests a second is far
+#: below what any API of its kind enforces, yet pushes a 500-invoice month-end
+#: run (about three requests each) in under 15 minutes. The admin can change it.
+DEFAULT_REQUESTS_PER_MINUTE = 120
+
 # --- webhooks [§10] -------------------------------------------------------------
 
 WEBHOOK_STATE_CHANGE = "issued_invoice.state_change"

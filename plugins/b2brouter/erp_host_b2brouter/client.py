@@ -1,13 +1,17 @@
 """A small HTTP client for the B2BRouter API subset this plugin uses.
 
-Every call carries the API key and the pinned API version, has a timeout, and
-raises :class:`~erp_host_b2brouter.errors.ApiError` on failure. Only GETs are
-retried (network errors, timeouts, 429 honouring ``Retry-After``, 5xx): a
-POST that creates something is never repeated here, because B2BRouter has no
+Every call carries the API key and the pinned API version, has a timeout,
+passes the account's shared rate limit (``throttle``), and raises
+:class:`~erp_host_b2brouter.errors.ApiError` on failure. Only GETs are
+retried here (network errors, timeouts, 429 and 5xx), and only with short
+waits: a ``Retry-After`` longer than ``host.MAX_SLEEP`` is raised at once,
+so a job is rescheduled and a page says when to try again. A POST that
+creates something is never repeated here, because B2BRouter has no
 idempotency key; callers reconcile by looking the object up instead.
 """
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import json
 import logging
@@ -17,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 import requests
+from host import MAX_SLEEP
 
 from erp_host_b2brouter import api_facts
 from erp_host_b2brouter.errors import ApiError, from_response
@@ -28,8 +33,6 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = (10.0, 30.0)
 GET_RETRIES = 3
 BACKOFF_SECONDS = 0.5
-#: A longer Retry-After is not waited for: the user gets the 429 message.
-MAX_RETRY_AFTER = 30.0
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
 
@@ -90,11 +93,12 @@ class Client:
     """B2BRouter API calls, one method per endpoint used."""
 
     def __init__(self, base_url: str, api_key: str, *, timeout=None,
-                 session: requests.Session | None = None, sleep=time.sleep):
+                 session: requests.Session | None = None, sleep=time.sleep, throttle=None):
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.sleep = sleep
+        self.throttle = throttle or contextlib.nullcontext
         self.session = session or requests.Session()
         self.session.headers.update({
             api_facts.HEADER_API_KEY: api_key,
@@ -115,17 +119,17 @@ class Client:
             except ApiError as error:
                 if last or not self._retryable(error):
                     raise
-                wait = error.retry_after if error.retry_after is not None else BACKOFF_SECONDS * 2 ** attempt
+                wait = error.retry_after if error.retry_after is not None else min(BACKOFF_SECONDS * 2 ** attempt, MAX_SLEEP)
                 log.info("B2BRouter %s %s failed (%s); retry %d in %.1fs", method, path, error.kind, attempt + 1, wait)
                 self.sleep(wait)
         raise AssertionError("unreachable")
 
     @staticmethod
     def _retryable(error: ApiError) -> bool:
+        if error.retry_after is not None and error.retry_after > MAX_SLEEP:
+            return False
         if error.kind in ("timeout", "network"):
             return True
-        if error.status == 429:
-            return error.retry_after is None or error.retry_after <= MAX_RETRY_AFTER
         return error.status in RETRY_STATUSES
 
     def _once(self, method, path, what, params, body, accept=None):
@@ -136,10 +140,11 @@ class Client:
             data = json.dumps(body, default=_jsonable)
             headers["Content-Type"] = "application/json"
         try:
-            response = self.session.request(method, url, params=params, data=data, headers=headers,
-                                            timeout=self.timeout)
+            with self.throttle():
+                response = self.session.request(method, url, params=params, data=data, headers=headers,
+                                                timeout=self.timeout)
         except requests.Timeout as exc:
-            raise ApiError("timeout", f"B2BRouter did not answer within {self._read_timeout():g} seconds "
+            raise ApiError("timeout", f"B2BRouter did not answer within {self.read_timeout():g} seconds "
                            f"({what}).", raw=type(exc).__name__) from None
         except requests.RequestException as exc:
             raise ApiError("network", f"Could not connect to B2BRouter at {self.base_url} ({type(exc).__name__}). "
@@ -161,7 +166,7 @@ class Client:
                            request_id=request_id, raw=raw)
         return decoded
 
-    def _read_timeout(self) -> float:
+    def read_timeout(self) -> float:
         return self.timeout[1] if isinstance(self.timeout, tuple) else self.timeout
 
     def _redact(self, text: str) -> str:

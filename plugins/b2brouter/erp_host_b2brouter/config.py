@@ -46,6 +46,12 @@ class ConfigSchema(Schema):
         metadata={"label": "Webhook secret", "secret": True,
                   "help": "The secret B2BRouter shows for the webhook that calls this app's webhook URL."},
     )
+    requests_per_minute = fields.Integer(
+        load_default=api_facts.DEFAULT_REQUESTS_PER_MINUTE, strict=False, validate=validate.Range(min=1, max=6000),
+        metadata={"label": "Requests per minute",
+                  "help": "The most this installation sends to B2BRouter per minute, shared by every worker. "
+                          "B2BRouter documents no limit; raise it only if B2BRouter allows more."},
+    )
     send_after_import = fields.Boolean(
         load_default=False,
         metadata={"label": "Send after import",
@@ -79,6 +85,7 @@ class Settings:
     web_base: str
     webhook_secret: str | None
     send_after_import: bool
+    requests_per_minute: int = api_facts.DEFAULT_REQUESTS_PER_MINUTE
 
     @classmethod
     def from_config(cls, config: dict) -> "Settings":
@@ -95,10 +102,16 @@ class Settings:
             web_base=web_base,
             webhook_secret=config.get("webhook_secret") or None,
             send_after_import=bool(config.get("send_after_import", False)),
+            requests_per_minute=int(config.get("requests_per_minute") or api_facts.DEFAULT_REQUESTS_PER_MINUTE),
         )
 
-    def client(self) -> Client:
-        return Client(self.api_base, self.api_key)
+    def client(self, context=None) -> Client:
+        """A client whose requests share the account's rate limit with every worker."""
+        throttle = None
+        if context is not None:
+            def throttle():
+                return context.throttle(f"account:{self.account_id}", self.requests_per_minute, 60)
+        return Client(self.api_base, self.api_key, throttle=throttle)
 
     def invoice_url(self, remote_id) -> str:
         return self.web_base + api_facts.WEB_INVOICE.format(id=remote_id)

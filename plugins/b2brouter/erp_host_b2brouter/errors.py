@@ -12,6 +12,8 @@ from erp_host_b2brouter import api_facts
 
 #: Longest raw body kept for the history.
 MAX_DETAIL = 4000
+#: When B2BRouter is down or busy and says nothing about when to come back.
+DEFAULT_RETRY_AFTER = 60.0
 
 
 class ApiError(Exception):
@@ -35,6 +37,11 @@ class ApiError(Exception):
         self.raw = raw[:MAX_DETAIL] if raw else raw
         self.code = code
         self.retry_after = retry_after
+
+    @property
+    def transient(self) -> bool:
+        """A failure that may pass by itself: worth trying again later."""
+        return self.kind in ("rate_limited", "server", "timeout", "network")
 
     @property
     def rejected(self) -> bool:
@@ -80,11 +87,16 @@ def from_response(status: int, body, raw: str, request_id: str | None, what: str
     return ApiError("http", f"B2BRouter answered HTTP {status} about {what}.", **common)
 
 
-def failure(error: ApiError, text: str | None = None, *, sent: bool | None = None) -> Result:
+def failure(error: ApiError, text: str | None = None, *, sent: bool | None = None,
+            retry_after: float | None = None) -> Result:
     """A not-ok Result for ``error``; ``text`` replaces the generic message.
 
     ``sent`` defaults to "maybe" (True) unless B2BRouter certainly rejected the call.
+    A transient failure says when to try again (B2BRouter's ``Retry-After``,
+    or ``DEFAULT_RETRY_AFTER``) unless ``retry_after`` is given.
     """
+    if retry_after is None and error.transient:
+        retry_after = error.retry_after if error.retry_after is not None else DEFAULT_RETRY_AFTER
     details = [d for d in error.details if d not in (text or error.message)]
     if text and error.message not in text:
         details.insert(0, error.message)
@@ -94,4 +106,5 @@ def failure(error: ApiError, text: str | None = None, *, sent: bool | None = Non
         request_id=error.request_id,
         error_detail=error.raw or error.message,
         sent=(not error.rejected) if sent is None else sent,
+        retry_after=retry_after,
     )

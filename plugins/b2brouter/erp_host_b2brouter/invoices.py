@@ -153,6 +153,7 @@ def remote_invoice(data: dict, url: str) -> RemoteInvoice:
         issue_date=_date(data.get("date")),
         contact_name=contact.get("name"),
         state_detail=state_detail(data),
+        final=data.get("state") in api_facts.FINAL_STATES,
     )
 
 

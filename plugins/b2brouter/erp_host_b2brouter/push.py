@@ -5,7 +5,10 @@ the invoice number. Before the POST, the attempt (``attempt_id`` → number)
 is recorded in the provider state; if the answer is lost (timeout, 5xx,
 unreadable body) the invoice is looked up again at once, and on a retry with
 the same ``attempt_id`` an invoice found under that number is recognised as
-ours and linked instead of being created again. An invoice with the number
+ours and linked instead of being created again. After a lost answer the
+invoice is not looked up at once (B2BRouter may still be processing the
+POST): the failure asks the host to retry after the client's read timeout,
+when the lookup finds whatever the POST made. An invoice with the number
 that no attempt of ours made is never linked silently: the user is offered
 to link it. An attempt is forgotten when B2BRouter refused it, or after
 ``KEEP_ATTEMPTS_DAYS`` (the host retries an attempt only while its link is
@@ -100,21 +103,10 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
         if error.rejected:
             _forget(context, attempt_id)
             return failure(error, f"B2BRouter refused invoice {number}.", sent=False)
-        return _reconcile(invoice, settings, context, attempt_id, client, error)
+        wait = client.read_timeout() + 5
+        return failure(error, f"B2BRouter may have created invoice {number}: {error.message} It is looked up "
+                       f"again in {wait:g} seconds and linked if it exists, never created twice.",
+                       sent=True, retry_after=wait)
     after = ("It is queued for sending to the customer." if settings.send_after_import
              else "It stays in B2BRouter as New until you send it there.")
     return _linked(invoice, created, settings, f"Invoice {number} created in B2BRouter (ID {created['id']}). {after}")
-
-
-def _reconcile(invoice, settings, context, attempt_id, client, error: ApiError) -> Result:
-    """The create's answer was lost: find out whether the invoice exists anyway."""
-    number = invoice.number
-    try:
-        existing = client.find_invoice_by_number(settings.account_id, number)
-    except ApiError:
-        existing = None
-    if existing is not None:
-        return _linked(invoice, existing, settings, f"Invoice {number} was created in B2BRouter (ID "
-                       f"{existing['id']}) although its answer was lost; it is now linked.")
-    return failure(error, f"B2BRouter may not have created invoice {number}: {error.message} Try again; "
-                   "an invoice it did create is found and linked, never created twice.", sent=True)

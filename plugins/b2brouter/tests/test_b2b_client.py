@@ -186,11 +186,23 @@ def test_get_gives_up_after_the_retries(api, mocked, sleeps):
     assert not caught.value.rejected
 
 
-def test_429_is_retried_after_retry_after(api, mocked, sleeps):
-    mocked.get(f"{BASE}/accounts/1", json={"error": {"code": "rate_limit"}}, status=429, headers={"Retry-After": "7"})
+def test_429_is_retried_after_a_short_retry_after(api, mocked, sleeps):
+    mocked.get(f"{BASE}/accounts/1", json={"error": {"code": "rate_limit"}}, status=429, headers={"Retry-After": "2"})
     mocked.get(f"{BASE}/accounts/1", json={"account": ACCOUNT})
     assert api.get_account(1)["id"] == 211162
-    assert sleeps == [7.0]
+    assert sleeps == [2.0]
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_retry_after_over_two_seconds_is_raised_at_once_with_the_wait(api, mocked, sleeps, status):
+    """A worker never sleeps on it: the failure carries the wait, so the job is rescheduled."""
+    from erp_host_b2brouter.errors import failure
+
+    mocked.get(f"{BASE}/accounts/1", json={}, status=status, headers={"Retry-After": "35"})
+    with pytest.raises(ApiError) as caught:
+        api.get_account(1)
+    assert sleeps == [] and caught.value.retry_after == 35.0
+    assert failure(caught.value).retry_after == 35.0
 
 
 def test_429_with_a_long_retry_after_is_reported_not_waited(api, mocked, sleeps):

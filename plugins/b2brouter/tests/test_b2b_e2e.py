@@ -80,10 +80,10 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     page.goto(invoice_url)
 
     # Refresh reads the new state and its reason.
-    sandbox.control(f"invoices/{remote_id}/state", state="refused", refuse_reason="Wrong purchase order")
+    sandbox.control(f"invoices/{remote_id}/state", state="error", errors=["Wrong purchase order"])
     _submit(page, "Refresh")
     state = _panel(page).locator(".remote-state").inner_text()
-    assert "refused" in state and "Wrong purchase order" in state
+    assert "error" in state and "Wrong purchase order" in state
 
     # A signed webhook moves the state; a forged one is refused.
     event = json.dumps({"code": "issued_invoice.state_change", "triggered_at": 0,

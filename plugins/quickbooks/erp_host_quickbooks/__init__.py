@@ -11,7 +11,7 @@ import hashlib
 from host import Action, Message, ProviderInfo, RemotePage, Result, hookimpl
 
 from erp_host_quickbooks import connection, oauth, tokens
-from erp_host_quickbooks.client import QuickBooksClient
+from erp_host_quickbooks.client import TIMEOUT, QuickBooksClient
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.endpoints import for_config
 from erp_host_quickbooks.faults import QuickBooksError
@@ -49,6 +49,7 @@ def _failure(error: QuickBooksError, sent: bool | None = None, prefix: str = "")
         request_id=error.request_id,
         error_detail=error.body,
         sent=error.sent if sent is None else sent,
+        retry_after=error.retry_after,
     )
 
 
@@ -151,6 +152,7 @@ def create_remote_invoice(invoice, config, context, attempt_id):
                 request_id=error.request_id,
                 error_detail=error.body,
                 sent=True,
+                retry_after=TIMEOUT + 5,  # past the read timeout: the first request has landed by then
             )
         return _failure(error, sent=False)
     remote = to_remote(created, client.endpoints, settings.home_currency)

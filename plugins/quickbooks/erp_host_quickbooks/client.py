@@ -1,10 +1,11 @@
 """The QuickBooks Online Accounting API (v3) over ``requests``.
 
-Every call sends ``minorversion``, goes through the per-company limiter and
-carries a fresh access token. A 401 refreshes the token once and repeats the
-call; 429 is retried with exponential backoff; 5xx is retried for reads only
-(a create is retried by the user with the same ``requestid`` instead).
-Amounts are parsed as ``Decimal``.
+Every call sends ``minorversion``, passes the company's limits shared by
+every worker (``context.throttle``: 500 requests a minute, 10 at once in
+production) and carries a fresh access token. A 401 refreshes the token once
+and repeats the call; 429 is retried with short backoff (never longer than
+``host.MAX_SLEEP``); 5xx is retried for reads only (a create is retried by
+the job with the same ``requestid`` instead). Amounts are parsed as ``Decimal``.
 """
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ import time
 from decimal import Decimal
 
 import requests
+from host import MAX_SLEEP
 
-from erp_host_quickbooks import limiter
 from erp_host_quickbooks.endpoints import MINOR_VERSION, Endpoints, for_config
 from erp_host_quickbooks.faults import QuickBooksError, from_response
 from erp_host_quickbooks.tokens import TokenManager, realm_id
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 TIMEOUT = 30  # seconds per request
 MAX_RETRIES = 3  # for 429 and (reads only) 5xx
-BACKOFF_BASE = 1.0  # seconds; doubled each retry, plus jitter
+BACKOFF_BASE = 0.5  # seconds; doubled each retry, plus jitter, at most MAX_SLEEP
 
 
 def _json_number(value):
@@ -60,8 +61,8 @@ class QuickBooksClient:
         if body is not None:
             headers["Content-Type"] = "application/json"
             data = json.dumps(body, default=_json_number)
-        slot = limiter.for_realm(self.endpoints.api, self.realm_id, self.endpoints.limits).slot()
-        with slot:
+        limits = self.endpoints.limits
+        with self.context.throttle(f"realm:{self.realm_id}", limits.requests, limits.period, limits.concurrent):
             try:
                 return self.session.request(method, url, params=params, data=data, headers=headers, timeout=TIMEOUT)
             except requests.Timeout as exc:
@@ -84,7 +85,7 @@ class QuickBooksClient:
                 continue
             retryable = response.status_code == 429 or (response.status_code >= 500 and method == "GET")
             if retryable and retries < MAX_RETRIES:
-                delay = BACKOFF_BASE * 2**retries * (1 + random.random() / 2)
+                delay = min(BACKOFF_BASE * 2**retries * (1 + random.random() / 2), MAX_SLEEP)
                 log.info("QuickBooks %s %s: HTTP %s, retrying in %.1fs", method, path, response.status_code, delay)
                 self.sleep(delay)
                 retries += 1

@@ -79,6 +79,12 @@ class QuickBooksError(Exception):
         """Whether the request may have had an effect in QuickBooks."""
         return self.kind in ("timeout", "server", "network")
 
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds after which trying again makes sense, for failures that pass by
+        themselves: QuickBooks' limits are per minute, and so are most outages."""
+        return 60.0 if self.kind in ("throttled", "timeout", "server", "network") else None
+
     def message(self) -> tuple[str, tuple[str, ...]]:
         """``(text, details)`` for the user: what happened and what to do."""
         details = tuple(e.detail or e.message for e in self.errors if (e.detail or e.message))

@@ -275,4 +275,5 @@ def to_remote(data: dict, endpoints, home_currency: str | None = None) -> Remote
         contact_name=(data.get("CustomerRef") or {}).get("name"),
         balance=balance,
         state_detail=detail,
+        final=state in ("paid", "voided"),
     )

@@ -80,7 +80,7 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     creates = sandbox.store.stats.invoice_creates
     open_invoice(page, host, "INV-2026-0003")
     page.get_by_role("button", name="New QuickBooks Online invoice").click()
-    error = page.locator(".flash-error")
+    error = page.locator(".integration-panel .outcome .plate-error")  # shown where the user clicked
     expect(error).to_contain_text("No QuickBooks customer has the display name “Nordlicht Media”")
     expect(error).to_contain_text("The service “Project management” does not exist in QuickBooks")
     expect(page.locator(".integration-panel")).to_contain_text("Not linked")
