@@ -58,9 +58,11 @@ def load_demo_command() -> None:
 
 def _commands():
     from host.demo_run import demo_command
+    from host.jobs.worker import jobs_command, worker_command
     from host.scaffold import new_provider
 
-    return [create_user_command, plugins_command, load_demo_command, demo_command, new_provider]
+    return [create_user_command, plugins_command, load_demo_command, demo_command, new_provider,
+            worker_command, jobs_command]
 
 
 def main() -> None:

@@ -58,7 +58,8 @@ def run(job_id: int) -> None:
     job = claim(job_id)
     if job is None:
         return
-    log.info("job %s: %s %s for invoice %s (attempt %s)", job.id, job.kind, job.provider, job.invoice_id, job.attempts)
+    number = job.invoice.number if job.invoice else "-"
+    log.info("job %s: %s at %s for invoice %s (attempt %s)", job.id, job.kind, job.provider, number, job.attempts)
     with recovery.heartbeat(job.id):
         try:
             KINDS[job.kind](job)
@@ -66,7 +67,7 @@ def run(job_id: int) -> None:
             if job.kind == "create":
                 _release_link(job, str(reason))
             conclude(job, Result.failure(str(reason), sent=False))
-    log.info("job %s: %s", job.id, job.status)
+    log.info("job %s: %s: %s", job.id, job.status, job.outcome)
 
 
 def conclude(job: Job, result: Result) -> None:
