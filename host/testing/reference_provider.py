@@ -3,7 +3,7 @@
 It is registered in tests exactly as an entry point would register it, and is
 the contract suite's reference implementation. Knobs on the instance let
 tests inject failures: ``fail_next`` ("timeout_after_create", "crash",
-"wrong_type", "refuse_existing"), ``delay`` (seconds, to widen race windows).
+"throttled", "wrong_type", "refuse_existing"), ``delay`` (seconds, to widen race windows).
 """
 from __future__ import annotations
 
@@ -17,9 +17,10 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from host import Action, Message, ProviderInfo, RemoteDocument, RemoteInvoice, RemotePage, Result, WebhookResponse, hookimpl
+from host import Action, Message, Throttled, ProviderInfo, RemoteDocument, RemoteInvoice, RemotePage, Result, WebhookResponse, hookimpl
 
 GOOD_KEY = "reference-good-key"
+FINAL_STATES = ("paid", "cancelled")
 
 
 class ReferenceConfig(Schema):
@@ -79,6 +80,8 @@ class ReferenceProvider:
         mode, self.fail_next = self.fail_next, None
         if mode == "crash":
             raise RuntimeError(f"boom with secret {GOOD_KEY}")
+        if mode == "throttled":  # what context.throttle raises when the shared limit is full
+            raise Throttled(12.5, "account")
         return mode
 
     @hookimpl
@@ -184,8 +187,10 @@ class ReferenceProvider:
         if remote_id in self.invoices:
             remote = self.invoices[remote_id]
             self.invoices[remote_id] = replace(remote, state=state)
-        return WebhookResponse(status=200, updates=(RemoteInvoice(remote_id=remote_id, state=state),))
+        return WebhookResponse(status=200, updates=(
+            RemoteInvoice(remote_id=remote_id, state=state, final=state in FINAL_STATES),))
 
     def set_state(self, remote_id: str, state: str, total: Decimal | None = None) -> None:
         remote = self.invoices[remote_id]
-        self.invoices[remote_id] = replace(remote, state=state, total=total if total is not None else remote.total)
+        self.invoices[remote_id] = replace(remote, state=state, total=total if total is not None else remote.total,
+                                           final=state in FINAL_STATES)

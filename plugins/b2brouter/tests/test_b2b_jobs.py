@@ -147,3 +147,36 @@ def test_sigterm_finishes_the_job_in_hand(host, workers, sandbox):
     running.stop()
     assert running.processes[0].returncode == 0
     assert _link(app).status == "linked" and _job(app).status == "done"
+
+
+def test_a_retry_while_the_first_create_is_still_processing_creates_one_invoice(make_host_app, sandbox,
+                                                                                 monkeypatch):
+    """The create times out while B2BRouter is still processing it. The job waits past the
+    client's read timeout before looking again, and a click meanwhile is refused."""
+    from erp_host_b2brouter import client as client_module
+    from host.testing.jobs import run_due_jobs
+
+    monkeypatch.setattr(client_module, "DEFAULT_TIMEOUT", (2.0, 0.5))
+    app = make_host_app({"b2brouter": erp_host_b2brouter}, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    with app.app_context():
+        from host.demo import load_demo
+
+        load_demo()
+    client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
+    client.post("/settings/integrations/b2brouter", data={
+        "api_key": "sandbox-key", "account_id": str(MAIN_ACCOUNT), "environment": "custom",
+        "custom_base_url": sandbox.url})
+    client.post("/settings/integrations/b2brouter/enable")
+    sandbox.control("knobs", failures=["pass", "pass", "pass", "timeout"], timeout_seconds=1.5)
+    client.post(f"/invoices/{ACME}/integrations/b2brouter/create")
+    job = _job(app)
+    with app.app_context():
+        waits = (job.not_before.replace(tzinfo=None) - job.started_at.replace(tzinfo=None)).total_seconds()
+    assert job.status == "queued" and waits >= 5.5  # read timeout 0.5 s + 5 s
+    page = client.post(f"/invoices/{ACME}/integrations/b2brouter/create", follow_redirects=True).get_data(as_text=True)
+    assert "in progress" in page
+    wait_until(lambda: _numbered(sandbox, "INV-2026-0001"), timeout=10)  # the first POST lands
+    assert run_due_jobs(app) == 1
+    assert _link(app).status == "linked"
+    assert len(_numbered(sandbox, "INV-2026-0001")) == 1
