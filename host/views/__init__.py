@@ -2,9 +2,9 @@
 
 
 def register(app):
-    from host.views import company, hooks, integrations, invoice_integrations, invoices, messages, records
+    from host.views import company, hooks, integrations, invoice_integrations, invoices, messages, records, runs
 
-    for module in (invoices, records, company, integrations, invoice_integrations, hooks):
+    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink

@@ -9,7 +9,8 @@ from host.auth import admin_required
 from host.extensions import db
 from host.integrations import admin
 from host.integrations.settings import clear_field, config_box, registry, schema_for, secret_fields, setting_for
-from host.models import IntegrationEvent, ProviderSetting
+from host.jobs import bulk
+from host.models import BulkRun, IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
 from host.secrets import mask
 from host.views.messages import flash_result
@@ -137,6 +138,9 @@ def action(provider, name):
     return redirect(url_for(".configure", provider=provider))
 
 
+RECENT_RUNS = 10
+
+
 @bp.route("/log")
 @admin_required
 def log():
@@ -148,8 +152,10 @@ def log():
     if outcome:
         query = query.filter_by(outcome=outcome)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    runs = db.session.execute(db.select(BulkRun).order_by(BulkRun.id.desc()).limit(RECENT_RUNS)).scalars().all()
     return render_template(
         "integrations/log.html",
+        runs=[(run, bulk.progress(run)) for run in runs],
         page=page,
         providers=sorted(registry().providers),
         provider=provider,

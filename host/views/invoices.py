@@ -15,7 +15,8 @@ from sqlalchemy.orm import selectinload
 from host.extensions import db
 from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
-from host.models import INVOICE_STATUSES, Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax
+from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
+from host.models import Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax
 from host.money import MINOR_UNIT_EXPONENT
 
 bp = Blueprint("invoices", __name__)
@@ -36,7 +37,7 @@ def statuses():
 
 
 def _date_arg(name: str) -> date | None:
-    value = request.args.get(name, "").strip()
+    value = request.values.get(name, "").strip()
     if not value:
         return None
     try:
@@ -46,25 +47,35 @@ def _date_arg(name: str) -> date | None:
         return None
 
 
+def list_filters() -> InvoiceFilters:
+    """The invoice list's filters from the query string (or a bulk form's fields)."""
+    values = request.values
+    return InvoiceFilters(
+        client=_int_arg(values.get("client", "")),
+        status=values.get("status", ""),
+        date_from=_date_arg("date_from"),
+        date_to=_date_arg("date_to"),
+        integration=values.get("integration", ""),
+    )
+
+
+def _int_arg(value: str) -> int | None:
+    return int(value) if value.strip().isdigit() else None
+
+
+def bulk_providers() -> list:
+    """Enabled providers that can take invoices in bulk (create or refresh)."""
+    from host.integrations.settings import is_enabled, registry
+
+    return [p for p in registry().loaded()
+            if is_enabled(p.key) and (p.implements("create_remote_invoice") or p.implements("remote_status"))]
+
+
 @bp.route("/")
 @bp.route("/invoices")
 def index():
-    query = db.select(Invoice).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
-    filters = {
-        "client": request.args.get("client", type=int),
-        "status": request.args.get("status", ""),
-        "date_from": _date_arg("date_from"),
-        "date_to": _date_arg("date_to"),
-    }
-    if filters["client"]:
-        query = query.where(Invoice.client_id == filters["client"])
-    if filters["status"] in INVOICE_STATUSES:
-        query = query.where(Invoice.status == filters["status"])
-    if filters["date_from"]:
-        query = query.where(Invoice.issue_date >= filters["date_from"])
-    if filters["date_to"]:
-        query = query.where(Invoice.issue_date <= filters["date_to"])
-    query = query.options(
+    filters = list_filters()
+    query = filters.query().options(
         selectinload(Invoice.client),
         selectinload(Invoice.taxes),
         selectinload(Invoice.lines).selectinload(InvoiceLine.taxes),
@@ -73,7 +84,8 @@ def index():
     company = Company.get()
     rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
-    return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters)
+    return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters,
+                           providers=bulk_providers(), integration_filters=INTEGRATION_FILTERS)
 
 
 def _get(invoice_id: int) -> Invoice:

@@ -1,0 +1,48 @@
+"""The invoice list's filters, shared by the list page and its bulk actions
+("select all N matching this filter" runs the very same query)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from host.extensions import db
+from host.models import INVOICE_STATUSES, Invoice, RemoteLink
+
+INTEGRATION_FILTERS = {"missing": "Not yet in", "failed": "Failed in"}
+
+
+@dataclass(frozen=True)
+class InvoiceFilters:
+    client: int | None = None
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    integration: str = ""  # "missing:<provider>" or "failed:<provider>"
+
+    def args(self) -> dict[str, str]:
+        """The filters as query-string values (for links and hidden fields)."""
+        return {"client": str(self.client or ""), "status": self.status, "date_from": str(self.date_from or ""),
+                "date_to": str(self.date_to or ""), "integration": self.integration}
+
+    @property
+    def active(self) -> bool:
+        return any(self.args().values())
+
+    def query(self):
+        query = db.select(Invoice).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
+        if self.client:
+            query = query.where(Invoice.client_id == self.client)
+        if self.status in INVOICE_STATUSES:
+            query = query.where(Invoice.status == self.status)
+        if self.date_from:
+            query = query.where(Invoice.issue_date >= self.date_from)
+        if self.date_to:
+            query = query.where(Invoice.issue_date <= self.date_to)
+        kind, _, provider = self.integration.partition(":")
+        if provider and kind in INTEGRATION_FILTERS:
+            linked = db.select(RemoteLink.id).where(RemoteLink.invoice_id == Invoice.id, RemoteLink.provider == provider)
+            if kind == "missing":
+                query = query.where(~linked.exists())
+            else:
+                query = query.where(linked.where(RemoteLink.status == "failed").exists())
+        return query
