@@ -5,6 +5,7 @@ the name is the provider key; the value is a callable
 ``start(port: int) -> sandbox`` returning an object with ``url`` (where it
 listens), ``config`` (configure-form values pointing the provider at it) and
 ``stop()``. Providers whose sandbox configuration validates are enabled.
+One ``erp-host worker`` runs beside the web server and stops with it.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
+
+from host.jobs.worker import spawn_worker
 
 SANDBOX_GROUP = "erp_host.sandboxes"
 FIRST_SANDBOX_PORT = 8101
@@ -69,8 +72,12 @@ def demo_command(port: int, sandbox_port: int) -> None:
     click.echo(f"\nerp-host demo: http://127.0.0.1:{port}/")
     for username, (password, role) in DEMO_USERS.items():
         click.echo(f"  log in as {role}: {username} / {password}")
+    worker = spawn_worker(app)
+    click.echo(f"  background worker: pid {worker.pid} (erp-host worker)")
     try:
         run_simple("127.0.0.1", port, app, threaded=True)
     finally:
+        worker.terminate()  # SIGTERM: the worker finishes the jobs in hand
+        worker.wait(60)
         for sandbox in sandboxes.values():
             sandbox.stop()

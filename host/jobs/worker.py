@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import click
@@ -33,6 +36,29 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool, shutdown_t
     db.session.remove()
     db.engine.dispose()  # forked workers open their own connections
     consumer.run()
+
+
+def worker_environment(app, **extra: str) -> dict[str, str]:
+    """The environment that makes a separate ``erp-host worker`` process serve ``app``:
+    same database, instance folder, encryption key, queue and providers."""
+    key = app.config["ENCRYPTION_KEY"]
+    env = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "ERP_HOST_INSTANCE": app.instance_path,
+        "ERP_HOST_ENCRYPTION_KEY": key.decode() if isinstance(key, bytes) else key,
+        "ERP_HOST_QUEUE_URL": app.config.get("QUEUE_URL") or "",
+        "ERP_HOST_PLUGINS": ",".join(app.extensions["erp_host_registry"].providers),
+        "ERP_HOST_UNKNOWN_OUTCOME_WAIT": str(app.config["UNKNOWN_OUTCOME_WAIT"]),
+    }
+    env.update(extra)
+    return env
+
+
+def spawn_worker(app, args: tuple[str, ...] = (), **popen) -> subprocess.Popen:
+    """Start ``erp-host worker`` for ``app`` in a process of its own (the demo, tests)."""
+    command = [sys.executable, "-c", "from host.cli import main; main()", "worker", *args]
+    return subprocess.Popen(command, env=worker_environment(app), start_new_session=True, **popen)
 
 
 def _row(job: Job) -> dict:

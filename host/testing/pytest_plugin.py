@@ -108,7 +108,7 @@ def live_host(make_host_app):
     servers = []
 
     def start(providers: dict | None = None, demo: bool = True, **config) -> LiveHost:
-        app = make_host_app(providers, WTF_CSRF_ENABLED=True, **config)
+        app = make_host_app(providers, **{"WTF_CSRF_ENABLED": True, **config})
         server = make_server("127.0.0.1", 0, app, threaded=True)
         url = f"http://127.0.0.1:{server.server_port}"
         app.config["PUBLIC_URL"] = url

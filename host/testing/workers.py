@@ -9,34 +9,18 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-WORKER = "from host.cli import main; main()"
-
-
-def worker_environment(app, **extra: str) -> dict[str, str]:
-    key = app.config["ENCRYPTION_KEY"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "ERP_HOST_INSTANCE": app.instance_path,
-        "ERP_HOST_ENCRYPTION_KEY": key.decode() if isinstance(key, bytes) else key,
-        "ERP_HOST_QUEUE_URL": app.config.get("QUEUE_URL") or "",
-        "ERP_HOST_PLUGINS": ",".join(app.extensions["erp_host_registry"].providers),
-        "ERP_HOST_UNKNOWN_OUTCOME_WAIT": str(app.config["UNKNOWN_OUTCOME_WAIT"]),
-    }
-    env.update(extra)
-    return env
+from host.jobs.worker import spawn_worker
 
 
 @dataclass
 class Workers:
     """Running worker processes; ``logs`` holds each one's output file."""
 
-    env: dict[str, str]
+    app: object
     log_dir: Path
     args: tuple[str, ...]
     processes: list[subprocess.Popen] = field(default_factory=list)
@@ -44,10 +28,8 @@ class Workers:
 
     def start_one(self) -> subprocess.Popen:
         log = self.log_dir / f"worker-{len(self.logs)}.log"
-        handle = open(log, "wb")
-        process = subprocess.Popen([sys.executable, "-c", WORKER, "worker", *self.args], env=self.env,
-                                   stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
-        handle.close()
+        with open(log, "wb") as handle:
+            process = spawn_worker(self.app, self.args, stdout=handle, stderr=subprocess.STDOUT)
         self.processes.append(process)
         self.logs.append(log)
         return process
@@ -75,8 +57,8 @@ class Workers:
         return "\n".join(log.read_text(errors="replace") for log in self.logs if log.exists())
 
 
-def start_workers(app, log_dir: Path, count: int = 1, args: tuple[str, ...] = ("-w", "2"), **env: str) -> Workers:
-    workers = Workers(env=worker_environment(app, **env), log_dir=Path(log_dir), args=args)
+def start_workers(app, log_dir: Path, count: int = 1, args: tuple[str, ...] = ("-w", "2")) -> Workers:
+    workers = Workers(app=app, log_dir=Path(log_dir), args=args)
     for _ in range(count):
         workers.start_one()
     return workers

@@ -6,7 +6,7 @@ import os
 import time
 
 import pytest
-import requests
+from playwright.sync_api import expect
 
 import erp_host_b2brouter
 from erp_host_b2brouter.sandbox import MAIN_ACCOUNT
@@ -180,3 +180,32 @@ def test_a_retry_while_the_first_create_is_still_processing_creates_one_invoice(
     assert run_due_jobs(app) == 1
     assert _link(app).status == "linked"
     assert len(_numbered(sandbox, "INV-2026-0001")) == 1
+
+
+@pytest.mark.browser
+def test_the_invoice_section_updates_itself_when_the_job_ends(live_host, browser_page, sandbox, tmp_path):
+    live = live_host({"b2brouter": erp_host_b2brouter}, QUEUE_IMMEDIATE=False, WTF_CSRF_ENABLED=False)
+    client = live.app.test_client()
+    client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
+    client.post("/settings/integrations/b2brouter", data={
+        "api_key": "sandbox-key", "account_id": str(MAIN_ACCOUNT), "environment": "custom",
+        "custom_base_url": sandbox.url})
+    client.post("/settings/integrations/b2brouter/enable")
+    sandbox.control("knobs", latency=1)
+    running = start_workers(live.app, tmp_path)
+    try:
+        page = browser_page
+        live.login(page, "user")
+        page.goto(f"{live.url}/invoices/{ACME}")
+        panel = page.locator('.integration-panel[data-provider="b2brouter"]')
+        panel.get_by_role("button", name="New B2BRouter invoice").click()
+        expect(panel.locator(".job-running")).to_contain_text("Creating in B2BRouter…")
+        url_after_click = page.url
+        # no reload: the section is replaced in place when the worker is done
+        expect(page.locator('.integration-panel[data-provider="b2brouter"] .remote-number')).to_have_text(
+            "INV-2026-0001", timeout=30000)
+        expect(page.locator('.integration-panel[data-provider="b2brouter"] .outcome')).to_contain_text(
+            "created in B2BRouter")
+        assert page.url == url_after_click
+    finally:
+        running.stop()
