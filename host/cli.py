@@ -1,6 +1,7 @@
 """The ``erp-host`` console script: Flask's commands (``run``, ``db``) plus ours."""
 from __future__ import annotations
 
+import importlib.metadata
 import json
 
 import click
@@ -9,6 +10,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from host.app import create_app
+from host.extensions import db
+from host.plugins import GROUP
 
 
 @click.command("create-user")
@@ -30,18 +33,23 @@ def create_user_command(username: str, role: str, password: str) -> None:
 @click.command("plugins")
 @with_appcontext
 def plugins_command() -> None:
-    """Print the installed providers as JSON."""
+    """Print the installed providers as JSON.
+
+    Works before ``erp-host db upgrade``: then ``enabled`` is ``null``
+    (unknown) and a note on stderr says the database is not ready.
+    """
     from host.integrations.settings import is_enabled
 
     registry = current_app.extensions["erp_host_registry"]
-    rows = []
-    for key, provider in sorted(registry.providers.items()):
-        row = provider.as_json()
-        try:
-            row["enabled"] = is_enabled(key)
-        except (OperationalError, ProgrammingError) as error:
-            raise click.ClickException("The database is not ready: run `erp-host db upgrade` first.") from error
-        rows.append(row)
+    rows = [provider.as_json() for _key, provider in sorted(registry.providers.items())]
+    try:
+        for row in rows:
+            row["enabled"] = is_enabled(row["key"])
+    except (OperationalError, ProgrammingError):
+        db.session.rollback()
+        for row in rows:
+            row["enabled"] = None
+        click.echo("erp-host plugins: database not ready (run `erp-host db upgrade`); enabled is unknown.", err=True)
     click.echo(json.dumps(rows, indent=2))
 
 
@@ -65,8 +73,30 @@ def _commands():
             worker_command, jobs_command]
 
 
-def main() -> None:
-    group = FlaskGroup(create_app=create_app, help="erp-host: the ERP and its integrations.")
+def version_lines() -> list[str]:
+    """``erp-host X.Y.Z``, then each installed provider's distribution and version."""
+    lines = [f"erp-host {importlib.metadata.version('erp-host')}"]
+    for ep in sorted(importlib.metadata.entry_points(group=GROUP), key=lambda ep: ep.name):
+        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "(distribution unknown)"
+        lines.append(f"  {dist} (provider {ep.name})")
+    return lines
+
+
+def _print_version(ctx: click.Context, _param, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo("\n".join(version_lines()))
+        ctx.exit()
+
+
+def build_cli() -> FlaskGroup:
+    group = FlaskGroup(create_app=create_app, add_version_option=False,
+                       params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
+                                            callback=_print_version, help="Show erp-host's and its providers' versions.")],
+                       help="erp-host: the ERP and its integrations.")
     for command in _commands():
         group.add_command(command)
-    group.main()
+    return group
+
+
+def main() -> None:
+    build_cli().main()

@@ -1,34 +1,49 @@
 """``erp-host demo``: the host with every installed provider against its local sandbox.
 
-Sandboxes are found through the ``erp_host.sandboxes`` entry-point group:
-the name is the provider key; the value is a callable
-``start(port: int) -> sandbox`` returning an object with ``url`` (where it
-listens), ``config`` (configure-form values pointing the provider at it) and
-``stop()``. Providers whose sandbox configuration validates are enabled.
-One ``erp-host worker`` runs beside the web server and stops with it.
+Sandboxes are found through the ``erp_host.sandboxes`` entry-point group
+(the contract: :mod:`host.testing.sandbox.demo`). Each starts on its key's
+stable port (:mod:`host.demo_ports`) with its data in
+``<instance>/sandboxes/<key>.json``, so links saved by an earlier run still
+open the right sandbox and find their invoices. Providers whose sandbox
+configuration validates are enabled. One ``erp-host worker`` runs beside the
+web server and stops with it.
 """
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from werkzeug.serving import run_simple
 
+from host.demo_ports import assign_ports
 from host.jobs.worker import spawn_worker
-
-SANDBOX_GROUP = "erp_host.sandboxes"
-FIRST_SANDBOX_PORT = 8101
+from host.testing.sandbox import SANDBOX_GROUP
 
 
-def start_sandboxes(first_port: int = FIRST_SANDBOX_PORT) -> dict:
-    """Start each installed provider's sandbox on consecutive loopback ports."""
-    started = {}
-    entry_points = sorted(importlib.metadata.entry_points(group=SANDBOX_GROUP), key=lambda ep: ep.name)
-    for offset, ep in enumerate(entry_points):
-        started[ep.name] = ep.load()(first_port + offset)
-    return started
+def start_sandboxes(folder: Path) -> tuple[dict, list[str]]:
+    """Start each installed provider's sandbox; ``folder`` holds its data and
+    the ports file. Returns the sandboxes by key, and a line per sandbox that
+    could not start (e.g. its port is taken)."""
+    entry_points = {ep.name: ep for ep in importlib.metadata.entry_points(group=SANDBOX_GROUP)}
+    ports = assign_ports(sorted(entry_points), folder / "ports.json")
+    started, failures = {}, []
+    for key, port in ports.items():
+        try:
+            started[key] = _start(entry_points[key].load(), port, folder / f"{key}.json")
+        except Exception as error:  # one broken sandbox must not stop the demo
+            failures.append(f"{key}: sandbox not started on port {port}: {error}")
+    return started, failures
+
+
+def _start(start, port: int, data_file: Path):
+    """Sandboxes written for the first contract, ``start(port)``, keep their data in memory."""
+    if "data_file" in inspect.signature(start).parameters:
+        return start(port, data_file=data_file)
+    return start(port)
 
 
 def configure_providers(sandboxes: dict, username: str) -> list[str]:
@@ -52,10 +67,12 @@ def configure_providers(sandboxes: dict, username: str) -> list[str]:
 
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True, help="Port of the web app.")
-@click.option("--sandbox-port", default=FIRST_SANDBOX_PORT, show_default=True, help="First sandbox port.")
 @with_appcontext
-def demo_command(port: int, sandbox_port: int) -> None:
-    """Migrate, load demo data, start the sandboxes and serve the app on loopback."""
+def demo_command(port: int) -> None:
+    """Migrate, load demo data, start the sandboxes and serve the app on loopback.
+
+    Sandbox ports and data are kept in the instance folder's ``sandboxes/``.
+    """
     from flask_migrate import upgrade
 
     from host.demo import DEMO_USERS, load_demo
@@ -64,10 +81,10 @@ def demo_command(port: int, sandbox_port: int) -> None:
     load_demo()
     app = current_app._get_current_object()
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
-    sandboxes = start_sandboxes(sandbox_port)
+    sandboxes, failures = start_sandboxes(Path(app.instance_path) / "sandboxes")
     with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
         report = configure_providers(sandboxes, "admin")
-    for line in report:
+    for line in failures + report:
         click.echo(line)
     click.echo(f"\nerp-host demo: http://127.0.0.1:{port}/")
     for username, (password, role) in DEMO_USERS.items():

@@ -46,17 +46,36 @@ def test_load_demo_is_idempotent(app):
         assert db.session.execute(db.select(db.func.count(Invoice.id))).scalar() == 4
 
 
-def test_plugins_command_on_an_unmigrated_database_says_what_to_do(tmp_path, reference):
+def test_plugins_command_lists_providers_before_the_database_is_migrated(tmp_path, reference):
     from host.app import create_app
     from host.cli import plugins_command
     from host.plugins import new_registry
 
     registry = new_registry()
-    registry.register("reference", reference)
+    registry.register("reference", reference, distribution="erp-host-reference", version="2.0")
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}", "PROVIDER_REGISTRY": registry,
                       "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
     result = app.test_cli_runner().invoke(plugins_command)
-    assert result.exit_code != 0 and "run `erp-host db upgrade` first" in result.output
+    assert result.exit_code == 0
+    (row,) = json.loads(result.stdout)
+    assert (row["key"], row["distribution"], row["version"], row["enabled"]) == ("reference", "erp-host-reference", "2.0", None)
+    assert "database not ready" in result.stderr and "erp-host db upgrade" in result.stderr
+
+
+def test_version_names_erp_host_and_each_installed_provider():
+    import importlib.metadata
+
+    from click.testing import CliRunner
+
+    from host.cli import build_cli
+
+    result = CliRunner().invoke(build_cli(), ["--version"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0] == f"erp-host {importlib.metadata.version('erp-host')}"
+    assert "Flask" not in result.output
+    for ep in importlib.metadata.entry_points(group="erp_host"):
+        assert f"  {ep.dist.name} {ep.dist.version} (provider {ep.name})" in lines
 
 
 class FlagsAttention:

@@ -48,6 +48,23 @@ def test_unlinked_section_offers_new_and_link(enabled):
     assert "Linked Second invoice details" not in html  # installed but not enabled
 
 
+def test_the_unlinked_text_needs_no_article_for_any_title(make_host_app):
+    """A scaffolded "Acme Books" once read "Not linked to a Acme Books invoice"."""
+    from host.testing.reference_provider import ReferenceProvider
+
+    app = make_host_app({"acme_books": ReferenceProvider(title="Acme Books")}, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
+    client.post("/settings/integrations/acme_books", data={"api_key": GOOD_KEY, "account": "A"})
+    client.post("/settings/integrations/acme_books/enable")
+    with app.app_context():
+        from host.demo import load_demo
+
+        load_demo()
+    text = page(client)
+    assert "No Acme Books invoice is linked." in text and "a Acme" not in text
+
+
 def test_create_links_the_remote_invoice_and_records_history(app, enabled, reference, second):
     html = post(enabled, "create")
     assert "Created Reference invoice 1001." in html

@@ -100,7 +100,7 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
 
     # Unlink: only the host's link goes.
     _submit(page, "Unlink B2BRouter invoice")
-    assert "Not linked to a B2BRouter invoice" in _panel(page).inner_text()
+    assert "No B2BRouter invoice is linked" in _panel(page).inner_text()
     assert int(remote_id) in sandbox.store.invoices
 
     # Link it back through the picker, searching by number.
@@ -138,5 +138,5 @@ def test_an_invoice_with_problems_is_blocked_with_every_reason(sandbox, live_hos
     _submit(page, "New B2BRouter invoice")
     body = page.locator("body").inner_text()
     assert "has no tax ID" in body and "has no tax;" in body
-    assert "Not linked to a B2BRouter invoice" in _panel(page).inner_text()
+    assert "No B2BRouter invoice is linked" in _panel(page).inner_text()
     assert len(sandbox.requests_log()) == before

@@ -67,7 +67,7 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
 
     # unlink (QuickBooks keeps its invoice), then link back through the picker
     page.get_by_role("button", name="Unlink QuickBooks Online invoice").click()
-    expect(page.locator(".integration-panel")).to_contain_text("Not linked")
+    expect(page.locator(".integration-panel")).to_contain_text("No QuickBooks Online invoice is linked")
     page.get_by_role("link", name="Link QuickBooks Online invoice").click()
     row = page.locator(f"#remote-invoices tr[data-remote-id='{remote_id}']")
     expect(row).to_contain_text("INV-2026-0002")
@@ -83,5 +83,5 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     error = page.locator(".integration-panel .outcome .plate-error")  # shown where the user clicked
     expect(error).to_contain_text("No QuickBooks customer has the display name “Nordlicht Media”")
     expect(error).to_contain_text("The service “Project management” does not exist in QuickBooks")
-    expect(page.locator(".integration-panel")).to_contain_text("Not linked")
+    expect(page.locator(".integration-panel")).to_contain_text("No QuickBooks Online invoice is linked")
     assert sandbox.store.stats.invoice_creates == creates

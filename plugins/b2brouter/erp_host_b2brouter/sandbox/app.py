@@ -7,12 +7,16 @@ plays both hosts: a browser request (no API key, wants HTML) to
 
 Control endpoints, no key needed (loopback only):
 
-- ``GET /_sandbox``: knobs, and the request log (``?log=1``).
-- ``POST /_sandbox/knobs``: ``{"latency": s, "failures": ["pass", "500", "429", "timeout", "malformed", ...],
-  "fail_after_create": n, "timeout_seconds": s, "retry_after": s}`` (only keys given change).
+- ``GET /_sandbox``: knobs, traffic, and the request log (``?log=1``).
+- ``POST /_sandbox/knobs``: ``{"failures": ["pass", "500", "429", "timeout", "malformed", ...],
+  "fail_after_create": n, "timeout_seconds": s, "retry_after": s}`` and the traffic settings
+  (``latency``, ``rate_limit``, ``rate_window``, ``concurrency_limit``, ``slow_create``); only keys given change.
+- ``/_sandbox/traffic``, ``/_sandbox/traffic/inject``, ``/_sandbox/traffic/reset``, ``/_sandbox/created``:
+  the shared traffic controls and counters (:mod:`host.testing.sandbox.wiring`). The rate limit
+  counts per API key and answers 429 ``rate_limit_exceeded`` with ``Retry-After``.
 - ``POST /_sandbox/accounts/<id>``: change the calculation settings (or name).
 - ``POST /_sandbox/invoices/<id>/state``: ``{"state", "errors", "refuse_reason"}``; fires no webhook.
-- ``POST /_sandbox/reset``: back to the seed.
+- ``POST /_sandbox/reset``: back to the seed and the traffic defaults.
 """
 from __future__ import annotations
 
@@ -24,6 +28,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Flask, Response, g, render_template_string, request
+
+from host.testing.sandbox import SETTING_NAMES, Refusal, install, keep_in_file
 
 from erp_host_b2brouter import api_facts
 from erp_host_b2brouter.sandbox.pdf import text_pdf
@@ -81,6 +87,17 @@ def _is_web() -> bool:
             and accept["text/html"] > accept["application/json"])
 
 
+def _is_api() -> bool:
+    return not request.path.startswith("/_sandbox") and not _is_web()
+
+
+def _refusal(refusal: Refusal) -> Response:
+    """A rate-limit or injected refusal in B2BRouter's error body."""
+    if refusal.status == 429:
+        return _error(429, "rate_limit_exceeded", "Rate limit exceeded")
+    return _error(refusal.status, "service_unavailable", "Service unavailable")
+
+
 WEB_INVOICE = """<!doctype html><html><head><title>B2BRouter sandbox · Invoice {{ inv.number }}</title></head>
 <body><p><strong>B2BRouter sandbox</strong> (not the real B2BRouter)</p>
 <h1>Invoice {{ inv.number }}</h1>
@@ -97,24 +114,33 @@ WEB_INDEX = """<!doctype html><html><head><title>B2BRouter sandbox</title></head
 </ul></body></html>"""
 
 
-def create_app(store: Store | None = None) -> Flask:
+def create_app(store: Store | None = None, *, data_file=None, **traffic) -> Flask:
+    """The sandbox app on ``store`` (a fresh seeded one by default).
+
+    ``traffic``: :class:`host.testing.sandbox.Settings` values (``latency``,
+    ``rate_limit``, ...), the defaults ``/_sandbox/reset`` returns to.
+    ``data_file``: keep the data in this JSON file across restarts.
+    """
     app = Flask(__name__)
     store = store or Store()
+    if traffic:
+        store.traffic.set_defaults(**traffic)
     app.config["SANDBOX_STORE"] = store
+    install(app, store.traffic, is_api=_is_api, scope=lambda: request.headers.get(api_facts.HEADER_API_KEY, ""),
+            refuse=_refusal)
+    if data_file:
+        keep_in_file(app, data_file, store.snapshot, store.restore)
 
     @app.before_request
     def _gate():
         g.web = _is_web()
-        if request.path.startswith("/_sandbox") or g.web:
+        if not _is_api():
             return None
         g.api = True
         with store.lock:
             knobs = store.knobs
-            latency = knobs.latency
             failure = knobs.failures.pop(0) if knobs.failures else None
             timeout_seconds, retry_after = knobs.timeout_seconds, knobs.retry_after
-        if latency:
-            time.sleep(latency)
         if failure == "timeout":
             time.sleep(timeout_seconds)
         elif failure == "malformed":
@@ -217,6 +243,8 @@ def create_app(store: Store | None = None) -> Flask:
 
     @app.route("/accounts/<int:account_id>/invoices", methods=["GET", "POST"])
     def invoices(account_id):
+        if request.method == "POST":
+            store.traffic.pause_for_create()
         with store.lock:
             _, missing = account_or_404(account_id)
             if missing:
@@ -246,6 +274,7 @@ def create_app(store: Store | None = None) -> Flask:
             return _invalid(error)
         if body.get("send_after_import"):
             invoice["state"] = "sending"
+        store.traffic.record_created(invoice["type"], invoice["id"], invoice["number"])
         if store.knobs.fail_after_create > 0:
             store.knobs.fail_after_create -= 1
             return _error(500, "internal_server_error", "Internal server error")
@@ -307,22 +336,26 @@ def create_app(store: Store | None = None) -> Flask:
             data = {"knobs": store.knobs.as_json(), "invoices": len(store.invoices), "contacts": len(store.contacts)}
             if request.args.get("log"):
                 data["requests"] = list(store.requests)
-            return _json(data)
+        data["traffic"] = store.traffic.as_json()
+        return _json(data)
 
     @app.post("/_sandbox/knobs")
     def set_knobs():
         body = _body() or {}
+        try:
+            store.traffic.configure(**{name: body[name] for name in SETTING_NAMES if name in body})
+        except ValueError as error:
+            return _error(400, "invalid_request", str(error))
         with store.lock:
             knobs = store.knobs
-            for name in ("latency", "timeout_seconds"):
-                if name in body:
-                    setattr(knobs, name, float(body[name]))
+            if "timeout_seconds" in body:
+                knobs.timeout_seconds = float(body["timeout_seconds"])
             for name in ("fail_after_create", "retry_after"):
                 if name in body:
                     setattr(knobs, name, int(body[name]))
             if "failures" in body:
                 knobs.failures = [str(f) for f in body["failures"]]
-            return _json({"knobs": knobs.as_json()})
+            return _json({"knobs": knobs.as_json(), "traffic": store.traffic.as_json()})
 
     @app.post("/_sandbox/accounts/<int:account_id>")
     def set_account(account_id):

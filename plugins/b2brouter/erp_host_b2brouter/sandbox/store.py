@@ -6,11 +6,14 @@ issuing account's calculation settings at the moment of creation.
 """
 from __future__ import annotations
 
+import copy
 import random
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
+
+from host.testing.sandbox import Traffic
 
 from erp_host_b2brouter import api_facts
 from erp_host_b2brouter.sandbox import calc
@@ -37,16 +40,16 @@ class Knobs:
     """Fault injection. ``failures`` is a queue with one entry per coming API
     request: ``"pass"`` (answer normally), an HTTP status such as ``"500"`` or
     ``"429"``, ``"malformed"`` (a 200 HTML page instead of JSON), or ``"timeout"``, which sleeps ``timeout_seconds`` and then
-    carries the request out, like a server that finishes after the client gave up."""
+    carries the request out, like a server that finishes after the client gave up.
+    Latency, rate limits and the slow create are in :attr:`Store.traffic`."""
 
-    latency: float = 0.0
     failures: list[str] = field(default_factory=list)
     fail_after_create: int = 0
     timeout_seconds: float = 3.0
     retry_after: int = 1
 
     def as_json(self) -> dict:
-        return {"latency": self.latency, "failures": list(self.failures), "fail_after_create": self.fail_after_create,
+        return {"failures": list(self.failures), "fail_after_create": self.fail_after_create,
                 "timeout_seconds": self.timeout_seconds, "retry_after": self.retry_after}
 
 
@@ -78,14 +81,17 @@ def _date(value, what: str, problems: list[str], required=True) -> str | None:
 
 
 class Store:
-    """All sandbox state behind one lock."""
+    """All sandbox state behind one lock. ``traffic`` (latency, rate limit,
+    counters) keeps its own lock and its defaults across :meth:`reset`."""
 
-    def __init__(self, seed: int = SEED):
+    def __init__(self, seed: int = SEED, traffic: Traffic | None = None):
         self.lock = threading.RLock()
+        self.traffic = traffic or Traffic()
         self.reset(seed)
 
     def reset(self, seed: int = SEED) -> None:
         with self.lock:
+            self.traffic.reset()
             self.knobs = Knobs()
             self.requests: list[dict] = []
             self.accounts: dict[int, dict] = {}
@@ -94,6 +100,22 @@ class Store:
             self.keys: dict[str, list[int]] = {SANDBOX_KEY: [100001, 100002], OTHER_KEY: [100003]}
             self._next = {"contact": 5000001, "invoice": 9000001, "line": 1}
             self._seed(random.Random(seed))
+
+    # --- persistence ---------------------------------------------------------------
+
+    DATA_KEYS = ("accounts", "contacts", "invoices", "keys")
+
+    def snapshot(self) -> dict:
+        """The data a restarted sandbox needs (JSON keys are strings; :meth:`restore` turns IDs back)."""
+        with self.lock:
+            return copy.deepcopy({"next": self._next, **{name: getattr(self, name) for name in self.DATA_KEYS}})
+
+    def restore(self, data: dict) -> None:
+        with self.lock:
+            self._next = dict(data["next"])
+            for name in ("accounts", "contacts", "invoices"):
+                setattr(self, name, {int(k): v for k, v in data[name].items()})
+            self.keys = dict(data["keys"])
 
     # --- seed ----------------------------------------------------------------------
 

@@ -5,7 +5,8 @@ for ``Authorization: ApiToken <token>``, a 401 ``{"errorCode", "errorDescription
 body for a missing or wrong token. Knobs, set by ``POST /_sandbox/config``
 (JSON) or the command-line flags:
 
-- ``latency``: seconds to wait before every answer;
+- ``latency``: seconds to wait before every answer (with ``rate_limit`` and
+  the rest of the shared traffic controls also at ``/_sandbox/traffic``);
 - ``fail``: a list of HTTP statuses the next requests answer with, in order
   (e.g. ``[503, 429]``), then normal service resumes;
 - ``malformed``: how many next requests get an HTML page instead of JSON.
@@ -16,11 +17,13 @@ a token was sent), so tests can check what the client sent.
 from __future__ import annotations
 
 import threading
-import time
 
 from flask import Flask, jsonify, request
+from host.testing.sandbox import Traffic, install
 
 TOKEN = "sandbox-token"
+API_PREFIX = "/web/api2/"
+_ERROR_CODES = {429: "TooManyRequests", 503: "ServerError"}
 
 DEMO_WHO_AM_I = {
     "user": {
@@ -39,11 +42,15 @@ DEMO_WHO_AM_I = {
 }
 
 
-def create_app(token: str = TOKEN, latency: float = 0.0) -> Flask:
+def create_app(token: str = TOKEN, **traffic) -> Flask:
+    """``traffic``: :class:`host.testing.sandbox.Settings` values (``latency``, ``rate_limit``, ...)."""
     app = Flask(__name__)
     lock = threading.Lock()
-    knobs = {"latency": latency, "fail": [], "malformed": 0}
+    knobs = {"fail": [], "malformed": 0}
     seen: list[dict] = []
+    controls = Traffic(**traffic)
+    install(app, controls, is_api=lambda: request.path.startswith(API_PREFIX), scope=lambda: "",
+            refuse=lambda refusal: _error(refusal.status, _ERROR_CODES[refusal.status], "Injected by the sandbox"))
 
     @app.get("/web/api2/v1/auth/whoAmI")
     def who_am_i():
@@ -55,13 +62,10 @@ def create_app(token: str = TOKEN, latency: float = 0.0) -> Flask:
                     "token_sent": request.headers.get("Authorization", "").startswith("ApiToken "),
                 }
             )
-            delay = knobs["latency"]
             fail = knobs["fail"].pop(0) if knobs["fail"] else None
             malformed = fail is None and knobs["malformed"] > 0
             if malformed:
                 knobs["malformed"] -= 1
-        if delay:
-            time.sleep(delay)
         if fail is not None:
             return _error(fail, "ServerError" if fail >= 500 else "TooManyRequests", "Injected by the sandbox")
         if request.headers.get("Authorization") != f"ApiToken {token}":
@@ -73,14 +77,14 @@ def create_app(token: str = TOKEN, latency: float = 0.0) -> Flask:
     @app.post("/_sandbox/config")
     def configure():
         body = request.get_json(force=True)
+        if "latency" in body:
+            controls.configure(latency=float(body["latency"]))
         with lock:
-            if "latency" in body:
-                knobs["latency"] = float(body["latency"])
             if "fail" in body:
                 knobs["fail"] = [int(code) for code in body["fail"]]
             if "malformed" in body:
                 knobs["malformed"] = int(body["malformed"])
-            return jsonify(knobs)
+            return jsonify({**knobs, "latency": controls.settings.latency})
 
     @app.get("/_sandbox/requests")
     def requests_seen():

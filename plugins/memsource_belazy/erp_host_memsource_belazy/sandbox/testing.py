@@ -1,11 +1,10 @@
 """Run the sandbox in a background thread (tests and the host's demo)."""
 from __future__ import annotations
 
-import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from werkzeug.serving import make_server
+from host.testing.sandbox import DemoSandbox, demo_sandbox, serving
 
 from erp_host_memsource_belazy.sandbox import TOKEN, create_app
 
@@ -22,30 +21,15 @@ class RunningSandbox:
 
 
 @contextmanager
-def running_sandbox(token: str = TOKEN, latency: float = 0.0):
-    server = make_server("127.0.0.1", 0, create_app(token=token, latency=latency), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield RunningSandbox(f"http://127.0.0.1:{server.server_port}", token)
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+def running_sandbox(token: str = TOKEN, **traffic):
+    with serving(create_app(token=token, **traffic), name="memsource-sandbox") as served:
+        yield RunningSandbox(served.url, token)
 
 
-@dataclass
-class DemoSandbox:
-    """What ``erp-host demo`` expects from an ``erp_host.sandboxes`` entry point."""
-
-    url: str
-    config: dict
-    stop: object
+def demo_config(url: str) -> dict:
+    return {"phrase_base_url": f"{url}/web", "phrase_api_token": TOKEN, "contact_email": "pm@lingua.example"}
 
 
-def start(port: int) -> DemoSandbox:
-    """Serve the sandbox on ``port`` for the host's demo; ``stop()`` ends it."""
-    server = make_server("127.0.0.1", port, create_app(token=TOKEN, latency=0.0), threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    config = {"phrase_base_url": f"{url}/web", "phrase_api_token": TOKEN, "contact_email": "pm@lingua.example"}
-    return DemoSandbox(url, config, server.shutdown)
+def start(port: int, data_file=None) -> DemoSandbox:
+    """The ``erp_host.sandboxes`` entry point. The sandbox holds no data, so ``data_file`` is not used."""
+    return demo_sandbox(create_app(), port, demo_config, name="memsource-sandbox")

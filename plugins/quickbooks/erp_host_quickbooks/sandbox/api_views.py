@@ -1,6 +1,7 @@
 """The Accounting API subset: query, company info, preferences, entity reads,
-invoice create (with ``requestid`` idempotency). Also the knobs that make
-requests slow, throttled, failing or expired, applied before each API call."""
+invoice create (with ``requestid`` idempotency, also for a retry that arrives
+while the first request is still being carried out). Also the knobs that make
+requests fail or time out, applied before each API call."""
 from __future__ import annotations
 
 import copy
@@ -32,13 +33,14 @@ def _gateway_fault(status, message, detail, code, fault_type):
     return jsonify(body), status
 
 
-def _throttled():
+def throttled():
+    """Intuit's throttling fault (reference §6; sample ``fault_429_throttle_exceeded.json``)."""
     return jsonify({"Fault": {"Error": [{"Message": "message=ThrottleExceeded; errorCode=003001; statusCode=429",
                                          "Detail": "The request limit was reached.", "code": "3001"}],
                               "type": "SERVICE"}, "time": now_iso()}), 429
 
 
-def _server_error(status=500):
+def server_error(status=500):
     return jsonify({"Fault": {"Error": [{"Message": "An application error has occurred while processing your request",
                                          "Detail": "System Failure Error: An unexpected error occurred while "
                                                    "accessing or saving your data.", "code": "10000",
@@ -48,26 +50,23 @@ def _server_error(status=500):
 
 @bp.before_request
 def _gate():
+    """Failure knobs, then the gateway's authentication. Latency and the
+    per-realm limits come first, from the shared traffic control (see :mod:`.app`)."""
     store = _store()
     knobs = store.knobs
     with store.lock:
-        store.stats.requests += 1
         store.stats.minor_versions.append(request.args.get("minorversion"))
         failing = knobs.fail_next > 0 and knobs.fail_path in request.path
         if failing:
             knobs.fail_next -= 1
             mode = knobs.fail_mode
-    if knobs.latency:
-        time.sleep(knobs.latency)
     if failing:
         if mode == "429":
-            return _throttled()
+            return throttled()
         if mode == "timeout":
             time.sleep(knobs.timeout_delay)  # the answer comes too late; the work is still done
         else:
-            return _server_error(int(mode))
-    if store.throttled():
-        return _throttled()
+            return server_error(int(mode))
     header = request.headers.get("Authorization", "")
     realm, reason = store.authenticate(header[7:]) if header.startswith("Bearer ") else (None, "Token missing")
     if realm is None:
@@ -121,10 +120,23 @@ def create_invoice(realm):
     request_id = request.args.get("requestid")
     if request_id:
         store.stats.request_ids.append(request_id)
-        with store.lock:
-            replay = store.idempotent.get(request_id)
+        replay = store.claim_request_id(request_id)
         if replay is not None:  # same request again: the same answer, nothing done twice
             return jsonify(replay[1]), replay[0]
+    answer = None
+    try:
+        answer = _create(store)
+    finally:
+        if request_id:
+            store.finish_request_id(request_id, answer)
+    if answer[0] == 200 and _fail_after_create(store):
+        return server_error(500)  # created (a retry gets it), but this answer is lost
+    return jsonify(answer[1]), answer[0]
+
+
+def _create(store) -> tuple[int, dict]:
+    """Create the invoice the request describes: ``(status, body)`` to answer and to replay.
+    :raises Fault: a request error that is not replayed (unsupported operation, bad JSON)."""
     if request.args.get("operation"):
         raise Fault(400, "500", "Unsupported Operation", "The sandbox supports invoice create only")
     try:
@@ -132,20 +144,18 @@ def create_invoice(realm):
     except ValueError as exc:
         raise Fault(400, "2310", "Invalid Request Body", f"Request has invalid or unsupported JSON: {exc}") from exc
     allow_duplicate = "allowduplicatedocnum" in (request.args.get("include") or "")
+    store.traffic.pause_for_create()
     try:
         invoice = store.create_invoice(body, allow_duplicate_number=allow_duplicate)
     except Fault as fault:
-        response, status = fault.body(), fault.status
-    else:
-        response, status = {"Invoice": invoice, "time": now_iso()}, 200
-    if request_id:
-        with store.lock:
-            store.idempotent[request_id] = (status, response)
-    if status == 200:
-        with store.lock:
-            fail = store.knobs.fail_after_create > 0
-            if fail:
-                store.knobs.fail_after_create -= 1
+        return fault.status, fault.body()
+    store.traffic.record_created("Invoice", invoice["Id"], invoice.get("DocNumber"))
+    return 200, {"Invoice": invoice, "time": now_iso()}
+
+
+def _fail_after_create(store) -> bool:
+    with store.lock:
+        fail = store.knobs.fail_after_create > 0
         if fail:
-            return _server_error(500)
-    return jsonify(response), status
+            store.knobs.fail_after_create -= 1
+        return fail

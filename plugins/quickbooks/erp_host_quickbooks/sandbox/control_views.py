@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, jsonify, render_template_string, request
 
+from host.testing.sandbox import SETTING_NAMES
+
 from erp_host_quickbooks.sandbox.store import ENTITIES, Fault
 
 bp = Blueprint("qb_control", __name__)
@@ -17,22 +19,33 @@ def _store():
     return current_app.config["QB_STORE"]
 
 
+def _knobs_json(store) -> dict:
+    traffic = store.traffic.as_json()
+    return {**dataclasses.asdict(store.knobs), **{name: traffic[name] for name in SETTING_NAMES}}
+
+
 @bp.get("/_sandbox/knobs")
 def get_knobs():
-    return jsonify(dataclasses.asdict(_store().knobs))
+    return jsonify(_knobs_json(_store()))
 
 
 @bp.post("/_sandbox/knobs")
 def set_knobs():
-    """JSON body with any of the ``Knobs`` fields, e.g. ``{"fail_next": 2, "fail_mode": "503"}``."""
+    """JSON body with any of the ``Knobs`` fields, e.g. ``{"fail_next": 2, "fail_mode": "503"}``,
+    or of the traffic settings (``latency``, ``rate_limit``, ``concurrency_limit``, ...)."""
     store = _store()
     data = request.get_json(force=True) or {}
-    unknown = set(data) - {f.name for f in dataclasses.fields(store.knobs)}
+    knob_names = {f.name for f in dataclasses.fields(store.knobs)}
+    unknown = set(data) - knob_names - set(SETTING_NAMES)
     if unknown:
         abort(400, f"unknown knobs: {sorted(unknown)}")
+    try:
+        store.traffic.configure(**{name: value for name, value in data.items() if name in SETTING_NAMES})
+    except ValueError as error:
+        abort(400, str(error))
     with store.lock:
-        store.knobs = dataclasses.replace(store.knobs, **data)
-    return jsonify(dataclasses.asdict(store.knobs))
+        store.knobs = dataclasses.replace(store.knobs, **{k: v for k, v in data.items() if k in knob_names})
+    return jsonify(_knobs_json(store))
 
 
 @bp.post("/_sandbox/reset")
@@ -44,7 +57,8 @@ def reset():
 @bp.get("/_sandbox/stats")
 def stats():
     store = _store()
-    return jsonify({**dataclasses.asdict(store.stats), "invoices": len(store.entities["Invoice"])})
+    return jsonify({**dataclasses.asdict(store.stats), "invoices": len(store.entities["Invoice"]),
+                    "traffic": store.traffic.as_json()["counters"]})
 
 
 @bp.post("/_sandbox/expire-tokens")

@@ -5,9 +5,11 @@ import copy
 import secrets
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+
+from host.testing.sandbox import Traffic
 
 from erp_host_quickbooks.sandbox import seed
 
@@ -43,14 +45,14 @@ def _money(value: Decimal) -> Decimal:
 
 @dataclass
 class Knobs:
-    latency: float = 0.0  # seconds added to every request
+    """Failure knobs. Latency, rate limits and the slow create are in :attr:`SandboxStore.traffic`."""
+
     fail_next: int = 0  # the next N API requests fail with fail_mode
     fail_mode: str = "500"  # "500", "503", "429" or "timeout"
     fail_path: str = ""  # only requests whose path contains this (empty: any API request)
     timeout_delay: float = 3.0  # "timeout": the answer comes this late (the work is still done)
     fail_after_create: int = 0  # the next N invoice creates succeed but answer 500
     token_lifetime: int = 3600  # access token lifetime, seconds
-    rate_limit: int = 10  # requests per second and company, then 429 (Intuit's sandbox limit)
 
 
 @dataclass
@@ -62,7 +64,6 @@ class Grant:
 
 @dataclass
 class Stats:
-    requests: int = 0
     refreshes: int = 0
     invoice_creates: int = 0  # invoices actually created (not idempotent replays)
     queries: list = field(default_factory=list)
@@ -70,15 +71,34 @@ class Stats:
     request_ids: list = field(default_factory=list)
 
 
+# QuickBooks Online's production limits per company (realm): requests per
+# rolling minute and requests in progress at once (reference §6).
+RATE_LIMIT = 500
+CONCURRENCY_LIMIT = 10
+
+
+def default_traffic() -> Traffic:
+    return Traffic(rate_limit=RATE_LIMIT, concurrency_limit=CONCURRENCY_LIMIT)
+
+
 class SandboxStore:
-    def __init__(self):
+    """All sandbox state behind one lock. ``traffic`` (latency, the per-realm
+    limits, counters) keeps its own lock and its defaults across :meth:`reset`."""
+
+    DATA_KEYS = ("realm_id", "clients", "company_info", "preferences", "entities", "codes",
+                 "refresh_tokens", "access_tokens")
+
+    def __init__(self, traffic: Traffic | None = None):
         self.lock = threading.RLock()
+        self.traffic = traffic or default_traffic()
+        self.in_progress: dict[str, threading.Event] = {}  # requestids being carried out; no reset empties it
         self.reset()
 
     # --- state ----------------------------------------------------------------------
 
     def reset(self) -> None:
         with self.lock:
+            self.traffic.reset()
             self.realm_id = seed.REALM_ID
             self.clients = {seed.CLIENT_ID: seed.CLIENT_SECRET}
             self.company_info = copy.deepcopy(seed.COMPANY_INFO)
@@ -95,12 +115,56 @@ class SandboxStore:
             self.refresh_tokens: dict[str, dict] = {}
             self.access_tokens: dict[str, dict] = {}
             self.idempotent: dict[str, tuple[int, dict]] = {}
-            self.hits: list[float] = []
             for body in seed.INVOICES:
                 invoice = self.create_invoice(copy.deepcopy(body))
                 if invoice["DocNumber"] in seed.PAID_INVOICES:
                     invoice["Balance"] = Decimal(0)
             self.stats = Stats()
+
+    # --- persistence ----------------------------------------------------------------
+
+    def snapshot(self) -> dict:
+        """The data a restarted sandbox needs: the company, its entities, OAuth grants and tokens,
+        and the ``requestid`` answers (so a retry after a restart still gets the first answer)."""
+        with self.lock:
+            data = copy.deepcopy({name: getattr(self, name) for name in self.DATA_KEYS})
+            data["grants"] = {key: asdict(grant) for key, grant in self.grants.items()}
+            data["idempotent"] = {key: list(answer) for key, answer in self.idempotent.items()}
+            return data
+
+    def restore(self, data: dict) -> None:
+        with self.lock:
+            for name in self.DATA_KEYS:
+                setattr(self, name, data[name])
+            self.grants = {key: Grant(**grant) for key, grant in data["grants"].items()}
+            self.idempotent = {key: (status, body) for key, (status, body) in data["idempotent"].items()}
+
+    # --- requestid idempotency ------------------------------------------------------
+
+    def claim_request_id(self, request_id: str) -> tuple[int, dict] | None:
+        """The saved answer for ``request_id``, or ``None`` when this request is to do the work.
+
+        A request arriving while another with the same ID is still being carried
+        out (a client that timed out and retried) waits for it and gets its
+        answer: the invoice is never created twice. The caller that gets
+        ``None`` must call :meth:`finish_request_id`.
+        """
+        while True:
+            with self.lock:
+                if request_id in self.idempotent:
+                    return self.idempotent[request_id]
+                running = self.in_progress.get(request_id)
+                if running is None:
+                    self.in_progress[request_id] = threading.Event()
+                    return None
+            running.wait()
+
+    def finish_request_id(self, request_id: str, answer: tuple[int, dict] | None) -> None:
+        """Save ``answer`` for replays (``None``: nothing to replay; a retry does the work again)."""
+        with self.lock:
+            if answer is not None:
+                self.idempotent[request_id] = answer
+            self.in_progress.pop(request_id).set()
 
     def _next_id(self, entity: str) -> str:
         numbers = [int(k) for k in self.entities[entity] if k.isdigit()]
@@ -380,13 +444,3 @@ class SandboxStore:
         with self.lock:
             for entry in self.access_tokens.values():
                 entry["expires"] = 0
-
-    def throttled(self) -> bool:
-        """Count one API request; ``True`` when over ``rate_limit`` per second."""
-        with self.lock:
-            now = time.monotonic()
-            self.hits = [t for t in self.hits if now - t < 1.0]
-            if len(self.hits) >= self.knobs.rate_limit:
-                return True
-            self.hits.append(now)
-            return False

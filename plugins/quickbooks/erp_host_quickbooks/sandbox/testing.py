@@ -1,12 +1,11 @@
 """Starting the sandbox in a thread and connecting a context to it (tests, demos)."""
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
-from werkzeug.serving import WSGIRequestHandler, make_server
+from host.testing.sandbox import DemoSandbox, ServedApp, demo_sandbox, serve
 
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.sandbox.app import create_app
@@ -14,41 +13,42 @@ from erp_host_quickbooks.sandbox.seed import CLIENT_ID, CLIENT_SECRET
 from erp_host_quickbooks.sandbox.store import SandboxStore
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
+def form_config(url: str) -> dict:
+    """Configure-form values pointing the provider at the sandbox on ``url``."""
+    return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "environment": "custom", "custom_base_url": url}
 
 
 @dataclass
 class RunningSandbox:
-    url: str
+    served: ServedApp
     store: SandboxStore
-    server: object
-    thread: threading.Thread
+
+    @property
+    def url(self) -> str:
+        return self.served.url
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        self.served.stop()
 
     @property
     def config(self) -> dict:
-        """Configure-form values pointing the provider at this sandbox (``erp-host demo`` uses them)."""
-        return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "environment": "custom",
-                "custom_base_url": self.url}
+        return form_config(self.url)
 
     def plugin_config(self, **overrides) -> dict:
         """The config as hooks receive it (loaded through the schema)."""
         return QuickBooksConfigSchema().load({**self.config, **overrides})
 
 
-def start_sandbox(port: int = 0, store: SandboxStore | None = None, quiet: bool = True) -> RunningSandbox:
-    """Serve the sandbox on 127.0.0.1 in a daemon thread (also the ``erp_host.sandboxes`` entry point)."""
+def start_sandbox(port: int = 0, store: SandboxStore | None = None, **options) -> RunningSandbox:
+    """Serve the sandbox on 127.0.0.1 in a daemon thread; ``options`` go to
+    :func:`~erp_host_quickbooks.sandbox.app.create_app`."""
     store = store or SandboxStore()
-    handler = _QuietHandler if quiet else WSGIRequestHandler
-    server = make_server("127.0.0.1", port, create_app(store), threaded=True, request_handler=handler)
-    thread = threading.Thread(target=server.serve_forever, name="quickbooks-sandbox", daemon=True)
-    thread.start()
-    return RunningSandbox(f"http://127.0.0.1:{server.server_port}", store, server, thread)
+    return RunningSandbox(serve(create_app(store, **options), port, name="quickbooks-sandbox"), store)
+
+
+def start(port: int, data_file=None) -> DemoSandbox:
+    """The ``erp_host.sandboxes`` entry point: the sandbox on ``port`` for ``erp-host demo``."""
+    return demo_sandbox(create_app(data_file=data_file), port, form_config, name="quickbooks-sandbox")
 
 
 def approve(authorize_url: str) -> dict:
