@@ -1,10 +1,11 @@
 """erp-host: a small ERP with provider plugins.
 
-Plugins import their whole API from here: ``hookimpl`` and the types of
-``host.api``. Nothing else in this package is part of the plugin contract.
+Plugins import their whole API from here: ``hookimpl``, the types of
+``host.api`` and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
 """
 from host.api import (
     Action,
+    AllowanceCharge,
     CalculationSettings,
     ClientData,
     CompanyData,
@@ -19,6 +20,8 @@ from host.api import (
     RemoteInvoice,
     RemotePage,
     RemoteSearch,
+    RemoteTaxLine,
+    RemoteTotals,
     Result,
     SecretStore,
     TaxData,
@@ -26,9 +29,11 @@ from host.api import (
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
+from host.recalc import recalculate
 
 __all__ = [
     "Action",
+    "AllowanceCharge",
     "CalculationSettings",
     "ClientData",
     "CompanyData",
@@ -43,6 +48,8 @@ __all__ = [
     "RemoteInvoice",
     "RemotePage",
     "RemoteSearch",
+    "RemoteTaxLine",
+    "RemoteTotals",
     "Result",
     "SecretStore",
     "TaxData",
@@ -50,6 +57,7 @@ __all__ = [
     "WebhookResponse",
     "create_app",
     "hookimpl",
+    "recalculate",
 ]
 
 

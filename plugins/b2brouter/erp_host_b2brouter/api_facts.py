@@ -94,6 +94,13 @@ VAT_SCHEMES = {
 SUPPORTED_CURRENCIES = frozenset(
     "EUR USD GBP CHF SEK NOK DKK PLN CZK RON BGN HUF CAD AUD MXN BRL".split()
 )
+#: Reason text of an ``allowance_charges_attributes`` entry. The name is
+#: [UNKNOWN] (credit-send-payment reference §6: "probably ``reason``"); EN 16931
+#: needs one per document-level allowance/charge (BT-97/BT-104).
+ALLOWANCE_CHARGE_REASON_FIELD = "reason"
+#: Whether a charge is taxed: ``apply_taxes`` replaced ``apply_taxes_to_charge``
+#: in 2026-03-02 [CONFIRMED-official, PHP SDK CHANGELOG 1.1.0].
+CHARGE_TAXED_FIELD = "apply_taxes"
 #: Free-text payment term field [INFERRED from the legacy create example].
 PAYMENT_TERMS_FIELD = "payment_terms"
 #: Rejection reason and send errors on the invoice object [CONFIRMED-3rd-party,

@@ -164,6 +164,18 @@ def check(invoice, settings: CompanySettings, lookups: Lookups) -> tuple[Plan | 
                     f"{tax.percent.normalize()}%. Make the rates agree."
                 )
 
+    # invoice-level charges and credit notes
+    for charge in (a for a in invoice.allowance_charges if a.kind == "charge"):
+        problems.append(
+            f"The invoice charge “{charge.reason}” ({charge.amount} {currency}) has no QuickBooks counterpart: a "
+            "QuickBooks invoice has no invoice-level charges. Add it as an invoice line with a service instead."
+        )
+    if invoice.is_credit_note:
+        problems.append(
+            f"The invoice total is negative ({invoice.total} {currency}): it is a credit note, and a QuickBooks "
+            "invoice cannot be negative. Create a credit memo in QuickBooks instead."
+        )
+
     # number
     number = invoice.number or ""
     if settings.custom_numbers and len(number) > MAX_DOC_NUMBER:
@@ -216,6 +228,19 @@ def _line(line, item: dict) -> dict:
     return result
 
 
+def discount_line(invoice) -> dict | None:
+    """QuickBooks takes one discount per invoice: a single percent allowance as a percent, else their total."""
+    allowances = [a for a in invoice.allowance_charges if a.kind == "allowance"]
+    if not allowances:
+        return None
+    if len(allowances) == 1 and allowances[0].percent is not None:
+        detail = {"PercentBased": True, "DiscountPercent": allowances[0].percent}
+    else:
+        detail = {"PercentBased": False}
+    return {"DetailType": "DiscountLineDetail", "Amount": _quantize(invoice.allowance_total),
+            "Description": "; ".join(a.reason for a in allowances)[:4000], "DiscountLineDetail": detail}
+
+
 def payload(invoice, plan: Plan) -> dict:
     body = {
         "CustomerRef": {"value": plan.customer["Id"], "name": plan.customer.get("DisplayName")},
@@ -224,14 +249,9 @@ def payload(invoice, plan: Plan) -> dict:
         "Line": [_line(line, plan.items[line.service]) for line in invoice.lines],
         "PrivateNote": f"From erp-host invoice {invoice.number}"[:4000],
     }
-    if invoice.discount_percent:
-        body["Line"].append(
-            {
-                "DetailType": "DiscountLineDetail",
-                "Amount": _quantize(invoice.discount_amount),
-                "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": invoice.discount_percent},
-            }
-        )
+    discount = discount_line(invoice)
+    if discount:
+        body["Line"].append(discount)
         body["ApplyTaxAfterDiscount"] = True
     if plan.send_number:
         body["DocNumber"] = invoice.number
