@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from host.api import Message, RemoteDocument, RemotePage, Result, WebhookResponse
+from host.api import Message, RemoteDocument, RemotePage, RemoteTotals, Result, WebhookResponse
 from host.integrations.history import redact
 from host.integrations.settings import load_config, make_context, registry, stored_secret_values
 from host.plugins import Provider
@@ -29,6 +29,7 @@ EXPECTED = {
     "list_remote_invoices": RemotePage,
     "handle_webhook": WebhookResponse,
     "remote_document": (RemoteDocument, Result),
+    "preview_remote_totals": (RemoteTotals, Result),
 }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from host.api import LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
 from host.extensions import db
-from host.integrations import history
+from host.integrations import history, preview
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import is_enabled, registry, stored_secret_values
 from host.invoice_data import invoice_data
@@ -169,7 +169,8 @@ def create_remote(invoice: Invoice, key: str, username: str | None) -> Result:
     if link is None:
         return Result.failure(refusal, sent=False)
     data = invoice_data(invoice)
-    result = call(provider, "create_remote_invoice", username, invoice=data, attempt_id=link.attempt_id)
+    result = preview.blocking_result(provider, data, username) or call(
+        provider, "create_remote_invoice", username, invoice=data, attempt_id=link.attempt_id)
     return _finish(invoice, data.total, provider, "create", link, result, username, fresh_row)
 
 

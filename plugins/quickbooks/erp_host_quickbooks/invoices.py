@@ -31,6 +31,7 @@ class Plan:
     items: dict[str, dict]
     term: dict | None
     tax_code: dict | None
+    tax_rates: list[tuple[str, Decimal]]  # the tax code's component rates
     send_number: bool
     send_currency: bool
     warnings: list[str] = field(default_factory=list)
@@ -191,6 +192,7 @@ def check(invoice, settings: CompanySettings, lookups: Lookups) -> tuple[Plan | 
         items=dict(items),
         term=term,
         tax_code=tax_code,
+        tax_rates=lookups.tax_code_rates(tax_code) if tax_code is not None else [],
         send_number=settings.custom_numbers and bool(number),
         send_currency=settings.multicurrency,
     )
