@@ -12,14 +12,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from host.api import LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
+from host.api import InvoiceData, LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
 from host.extensions import db
-from host.integrations import history, preview
+from host.integrations import history, preview, remote_check
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import is_enabled, registry, stored_secret_values
 from host.invoice_data import invoice_data
@@ -112,17 +111,7 @@ def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
     link.refreshed_at = _now()
 
 
-def total_warning(remote: RemoteInvoice, local_total: Decimal, title: str) -> Message | None:
-    if remote.total is None or Decimal(remote.total) == local_total:
-        return None
-    return Message(
-        "warning",
-        f"The {title} total {remote.total} differs from this invoice's total {local_total}.",
-        ("Check the calculation settings and the invoice lines on both sides.",),
-    )
-
-
-def _finish(invoice: Invoice, local_total: Decimal, provider: Provider, action: str, link: RemoteLink,
+def _finish(invoice: Invoice, local: InvoiceData, provider: Provider, action: str, link: RemoteLink,
             result: Result, username: str | None, fresh_row: bool) -> Result:
     """Store ``result`` on the reserved ``link`` and in the history, then commit."""
     title = provider_title(provider)
@@ -130,7 +119,7 @@ def _finish(invoice: Invoice, local_total: Decimal, provider: Provider, action: 
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
         link.linked_at = _now()
-        warning = total_warning(result.remote, local_total, title)
+        warning = remote_check.warning(result.remote, local, title)
         if warning:
             result = replace(result, messages=result.messages + (warning,))
     elif result.ok:
@@ -171,7 +160,7 @@ def create_remote(invoice: Invoice, key: str, username: str | None) -> Result:
     data = invoice_data(invoice)
     result = preview.blocking_result(provider, data, username) or call(
         provider, "create_remote_invoice", username, invoice=data, attempt_id=link.attempt_id)
-    return _finish(invoice, data.total, provider, "create", link, result, username, fresh_row)
+    return _finish(invoice, data, provider, "create", link, result, username, fresh_row)
 
 
 def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None) -> Result:
@@ -185,7 +174,7 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     if not result.ok:
         # linking creates nothing remotely; an earlier failed create keeps its attempt ID
         result = replace(result, sent=False)
-    return _finish(invoice, data.total, provider, "link", link, result, username, fresh_row)
+    return _finish(invoice, data, provider, "link", link, result, username, fresh_row)
 
 
 def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
@@ -197,7 +186,7 @@ def refresh(invoice: Invoice, key: str, username: str | None) -> Result:
     result = call(provider, "remote_status", username, invoice=data, link=link_data(link))
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
-        warning = total_warning(result.remote, data.total, provider_title(provider))
+        warning = remote_check.warning(result.remote, data, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
     elif not result.ok:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from host import ClientData, InvoiceData, RemoteInvoice
+from host import ClientData, InvoiceData, RemoteInvoice, RemoteTaxLine
 
 from erp_host_b2brouter import api_facts
 
@@ -196,7 +196,19 @@ def remote_invoice(data: dict, url: str) -> RemoteInvoice:
         issue_date=_date(data.get("date")),
         contact_name=contact.get("name"),
         state_detail=state_detail(data),
+        tax_lines=_tax_lines(data),
     )
+
+
+def _tax_lines(data: dict) -> tuple[RemoteTaxLine, ...]:
+    """The ``taxes`` array; each element's shape is [UNKNOWN] beyond haltr's ``{name, base, amount}`` plus percent."""
+    found = []
+    for tax in data.get("taxes") or ():
+        if not isinstance(tax, dict) or _decimal(tax.get("amount")) is None or _decimal(tax.get("percent")) is None:
+            continue
+        found.append(RemoteTaxLine(name=str(tax.get("name") or "tax"), percent=_decimal(tax["percent"]),
+                                   amount=_decimal(tax["amount"]), base=_decimal(tax.get("base"))))
+    return tuple(found)
 
 
 def differences(invoice: InvoiceData, data: dict, contact_code: str | None) -> list[str]:

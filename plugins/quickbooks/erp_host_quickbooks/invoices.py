@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from host import RemoteInvoice
+from host import RemoteInvoice, RemoteTaxLine
 
 from erp_host_quickbooks.lookups import CompanySettings, Lookups
 
@@ -297,4 +297,18 @@ def to_remote(data: dict, endpoints, home_currency: str | None = None) -> Remote
         contact_name=(data.get("CustomerRef") or {}).get("name"),
         balance=balance,
         state_detail=detail,
+        tax_lines=_tax_lines(data),
     )
+
+
+def _tax_lines(data: dict) -> tuple[RemoteTaxLine, ...]:
+    """One line per component rate, as QuickBooks returns them in ``TxnTaxDetail.TaxLine``."""
+    found = []
+    for line in (data.get("TxnTaxDetail") or {}).get("TaxLine") or []:
+        detail = line.get("TaxLineDetail") or {}
+        ref = detail.get("TaxRateRef") or {}
+        found.append(RemoteTaxLine(name=str(ref.get("name") or ref.get("value") or "tax"),
+                                   percent=_decimal(detail.get("TaxPercent")) or Decimal(0),
+                                   amount=_decimal(line.get("Amount")) or Decimal(0),
+                                   base=_decimal(detail.get("NetAmountTaxable"))))
+    return tuple(found)
