@@ -250,3 +250,18 @@ def test_a_remote_that_agrees_to_the_cent_is_created(app, enabled, reference):
     post(enabled, "create")
     assert reference.calls[-2:] == ["preview_remote_totals", "create_remote_invoice"]
     assert [link.status for link in links(app)] == ["linked"]
+
+
+def test_saving_the_company_rechecks_every_enabled_provider_and_shows_orange(app, client, enabled, reference, login):
+    client.post("/logout")
+    login("admin")
+    settings = {"name": "Lingua SL", "country": "ES", "currency": "EUR", "rounding_method": "bankers",
+                "apply_taxes_per_line": "y"}
+    html = client.post("/settings/company", data=settings, follow_redirects=True).get_data(as_text=True)
+    assert "Reference checked again: Settings differ." in html
+    listing = client.get("/settings/integrations/").get_data(as_text=True)
+    assert "settings differ" in listing and 'class="plate plate-warning settings-warning">Settings differ.' in listing
+    assert "Rounding method: host bankers, remote half_up" in page(client)
+    html = client.post("/settings/company", data={**settings, "rounding_method": "half_up"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "settings-warning" not in page(client)

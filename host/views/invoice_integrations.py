@@ -12,7 +12,7 @@ from markupsafe import Markup
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
-from host.integrations.settings import is_enabled, registry
+from host.integrations.settings import is_enabled, registry, settings_warnings
 from host.models import IntegrationEvent, Invoice
 from host.views.messages import flash_result
 
@@ -30,7 +30,8 @@ def panels_for(invoice: Invoice, total: Decimal) -> Markup:
         if not is_enabled(provider.key):
             continue
         link = service.link_for(invoice, provider.key)
-        panels.append({"provider": provider, "link": link, "differs": bool(link and link.remote_total is not None and link.remote_total != total)})
+        panels.append({"provider": provider, "link": link, "differs": bool(link and link.remote_total is not None and link.remote_total != total),
+                       "warnings": settings_warnings(provider.key)})
     events = db.session.execute(
         db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)
     ).scalars().all()
