@@ -1,11 +1,12 @@
 """erp-host: a small ERP with provider plugins.
 
-Plugins import their whole API from here: ``hookimpl`` and the types of
-``host.api``. Nothing else in this package is part of the plugin contract.
+Plugins import their whole API from here: ``hookimpl``, the types of
+``host.api`` and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
 """
 from host.api import (
     MAX_SLEEP,
     Action,
+    AllowanceCharge,
     CalculationSettings,
     ClientData,
     CompanyData,
@@ -20,6 +21,8 @@ from host.api import (
     RemoteInvoice,
     RemotePage,
     RemoteSearch,
+    RemoteTaxLine,
+    RemoteTotals,
     Result,
     SecretStore,
     TaxData,
@@ -28,10 +31,12 @@ from host.api import (
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
+from host.recalc import recalculate
 
 __all__ = [
     "MAX_SLEEP",
     "Action",
+    "AllowanceCharge",
     "CalculationSettings",
     "ClientData",
     "CompanyData",
@@ -46,6 +51,8 @@ __all__ = [
     "RemoteInvoice",
     "RemotePage",
     "RemoteSearch",
+    "RemoteTaxLine",
+    "RemoteTotals",
     "Result",
     "SecretStore",
     "TaxData",
@@ -54,6 +61,7 @@ __all__ = [
     "WebhookResponse",
     "create_app",
     "hookimpl",
+    "recalculate",
 ]
 
 

@@ -59,6 +59,43 @@ class RemoteInvoice:
     state_detail: str | None = None  # e.g. B2BRouter's error text or refusal reason
     final: bool = False  # True when the state can no longer change (paid, cancelled, refused ...):
     #                      the host's scheduled status sync stops polling it
+    tax_lines: tuple["RemoteTaxLine", ...] = ()  # the remote's tax lines, when it reports them
+
+
+@dataclass(frozen=True)
+class RemoteTaxLine:
+    """One tax line as a provider computes (or will compute) it.
+
+    ``tax`` is the host tax it stands for, when the provider knows it (a
+    preview does; a remote invoice read back may only know ``name`` and
+    ``percent``). ``detail`` says how the remote got there, e.g. "rounding
+    7.1 % and 2 % separately"; it is shown next to the figures.
+    """
+
+    name: str
+    percent: Decimal
+    amount: Decimal
+    base: Decimal | None = None
+    tax: "TaxData | None" = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class RemoteTotals:
+    """What ``preview_remote_totals`` returns: the totals the remote will compute
+    for an invoice, before anything is sent.
+
+    The host compares them with its own, to the cent, and blocks the push on
+    any difference, showing ``advice`` (what to change) under the figures.
+    A provider that will make the remote take the host's amounts (e.g. by
+    sending them) returns the host's figures.
+    """
+
+    currency: str
+    total: Decimal
+    tax_lines: tuple[RemoteTaxLine, ...]
+    tax_exclusive_total: Decimal | None = None
+    advice: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -197,7 +234,7 @@ class WebhookResponse:
 
 @dataclass(frozen=True)
 class CalculationSettings:
-    """How the host computes invoice totals (see ``host.money``)."""
+    """How the host computes invoice totals; what each setting does is written in ``host.money``."""
 
     rounding_method: Literal["half_up", "bankers", "truncate"]
     round_before_sum: bool
@@ -236,13 +273,40 @@ class TaxData:
 
 @dataclass(frozen=True)
 class LineData:
+    """One invoice line. Quantity and price may be negative (a return, a correction).
+
+    Discounts and charges are a percent of quantity x price and/or an amount;
+    they are part of the line net and taxed with the line (EN 16931 BT-131).
+    """
+
     service: str | None
     description: str
     quantity: Decimal
     unit_price: Decimal
     discount_percent: Decimal
     taxes: tuple[TaxData, ...]
-    net: Decimal  # quantity x price less the line discount, rounded
+    net: Decimal  # quantity x price less discounts plus charges, rounded
+    # ``taxes`` are the taxes the line was taxed with (the invoice's when it has none of its own)
+    discount_amount: Decimal = Decimal(0)
+    charge_percent: Decimal = Decimal(0)
+    charge_amount: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class AllowanceCharge:
+    """An invoice-level allowance (discount) or charge.
+
+    ``percent`` is set when it was entered as a percent of the subtotal;
+    ``amount`` is always the rounded amount. ``reason`` is required by
+    EN 16931 (BT-97/BT-104). An untaxed charge (``taxed=False``) is in no
+    tax base; allowances are always spread over the tax bases.
+    """
+
+    kind: Literal["allowance", "charge"]
+    reason: str
+    amount: Decimal
+    percent: Decimal | None = None
+    taxed: bool = True
 
 
 @dataclass(frozen=True)
@@ -270,13 +334,25 @@ class InvoiceData:
     currency: str
     client: ClientData
     lines: tuple[LineData, ...]
-    discount_percent: Decimal
     payment_term: PaymentTermData | None
     subtotal: Decimal  # sum of line nets
-    discount_amount: Decimal  # invoice-level discount
+    allowance_charges: tuple[AllowanceCharge, ...]  # invoice level, in order
+    tax_exclusive_total: Decimal  # subtotal - allowances + charges (EN 16931 BT-109)
     tax_totals: tuple[TaxTotal, ...]
-    total: Decimal
+    total: Decimal  # negative: a credit note
     notes: str = ""
+
+    @property
+    def allowance_total(self) -> Decimal:
+        return sum((a.amount for a in self.allowance_charges if a.kind == "allowance"), Decimal(0))
+
+    @property
+    def charge_total(self) -> Decimal:
+        return sum((a.amount for a in self.allowance_charges if a.kind == "charge"), Decimal(0))
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.total < 0
 
 
 @dataclass(frozen=True)

@@ -60,13 +60,13 @@ def load_demo(today: date | None = None) -> None:
     terms = {n: _get_or_add(PaymentTerm, {"name": n}, days=d) for n, d in TERMS}
     db.session.flush()
 
-    def invoice(number, client, currency, term, lines, days_ago=0, discount="0"):
+    def invoice(number, client, currency, term, lines, days_ago=0):
         if db.session.execute(db.select(Invoice).filter_by(number=number)).scalar_one_or_none():
             return
         issued = today - timedelta(days=days_ago)
         row = Invoice(number=number, client=clients[client], currency=currency, status="issued",
                       issue_date=issued, due_date=issued + timedelta(days=terms[term].days),
-                      payment_term=terms[term], discount_percent=Decimal(discount))
+                      payment_term=terms[term])
         for position, (service, description, qty, price, tax_names) in enumerate(lines):
             row.lines.append(InvoiceLine(position=position, service=services[service], description=description,
                                          quantity=Decimal(qty), unit_price=Decimal(price),

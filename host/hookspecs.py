@@ -88,6 +88,26 @@ def create_remote_invoice(invoice, config, context, attempt_id):
 
 
 @hookspec(firstresult=True)
+def preview_remote_totals(invoice, config, context):
+    """Say what the remote will compute for ``invoice`` if it is created now.
+
+    Required with ``create_remote_invoice``. The host calls it before every
+    create and compares the answer with its own totals to the cent: on any
+    difference in the total or a tax line the push is blocked, showing both
+    figures, each tax line's ``detail`` (how the remote gets there, e.g.
+    "rounding 7.1 % and 2 % separately") and ``advice`` (what to change).
+    Predict with the remote's documented rules and its current settings
+    (``host.recalculate`` gives the host's rule under other settings); reading
+    from the remote is fine, creating or changing anything is not. When the
+    plugin makes the remote take the host's amounts, return the host's.
+
+    :returns: :class:`host.RemoteTotals`; or a :class:`host.Result` with
+        ``ok=False`` (e.g. ``Result.blocked(problems)``) when no prediction can
+        be made, which also stops the create.
+    """
+
+
+@hookspec(firstresult=True)
 def list_remote_invoices(invoice, search, page, per_page, config, context):
     """List remote invoices the user may link ``invoice`` to (the link picker).
 

@@ -12,8 +12,8 @@ from host.api import (
     PaymentTermData,
     TaxData,
 )
-from host.models import Company, Invoice, Tax
-from host.money import LineInput, Totals, compute_totals
+from host.models import Company, Invoice, InvoiceAdjustment, InvoiceLine, Tax
+from host.money import AdjustmentInput, LineInput, Totals, compute_totals
 
 
 def plain(value) -> Decimal:
@@ -41,15 +41,33 @@ def company_data(company: Company) -> CompanyData:
     )
 
 
+def _number(value) -> Decimal:
+    return Decimal(value or 0)
+
+
+def line_input(line: InvoiceLine) -> LineInput:
+    return LineInput(
+        _number(line.quantity), _number(line.unit_price), _number(line.discount_percent),
+        tuple(tax_data(t) for t in line.taxes), _number(line.discount_amount), _number(line.charge_percent),
+        _number(line.charge_amount),
+    )
+
+
+def adjustment_input(adjustment: InvoiceAdjustment) -> AdjustmentInput:
+    return AdjustmentInput(
+        kind=adjustment.kind,
+        reason=adjustment.reason,
+        percent=None if adjustment.percent is None else plain(adjustment.percent),
+        amount=None if adjustment.amount is None else plain(adjustment.amount),
+        taxed=bool(adjustment.taxed),
+    )
+
+
 def totals_for(invoice: Invoice, company: Company | None = None) -> Totals:
     company = company or Company.get()
-    lines = [
-        LineInput(Decimal(l.quantity), Decimal(l.unit_price), Decimal(l.discount_percent), tuple(tax_data(t) for t in l.taxes))
-        for l in invoice.lines
-    ]
     return compute_totals(
-        lines,
-        Decimal(invoice.discount_percent or 0),
+        [line_input(l) for l in invoice.lines],
+        [adjustment_input(a) for a in invoice.adjustments],
         tuple(tax_data(t) for t in invoice.taxes),
         calculation_settings(company),
         invoice.currency,
@@ -85,16 +103,19 @@ def invoice_data(invoice: Invoice, company: Company | None = None) -> InvoiceDat
                 description=line.description,
                 quantity=plain(line.quantity),
                 unit_price=plain(line.unit_price),
-                discount_percent=plain(line.discount_percent),
+                discount_percent=plain(line.discount_percent or 0),
                 taxes=taxes,
                 net=net,
+                discount_amount=plain(line.discount_amount or 0),
+                charge_percent=plain(line.charge_percent or 0),
+                charge_amount=plain(line.charge_amount or 0),
             )
             for line, taxes, net in zip(invoice.lines, totals.line_taxes, totals.line_nets)
         ),
-        discount_percent=plain(invoice.discount_percent or 0),
         payment_term=PaymentTermData(term.name, term.days) if term else None,
         subtotal=totals.subtotal,
-        discount_amount=totals.discount_amount,
+        allowance_charges=totals.allowance_charges,
+        tax_exclusive_total=totals.tax_exclusive_total,
         tax_totals=totals.tax_totals,
         total=totals.total,
         notes=invoice.notes,

@@ -27,6 +27,7 @@ from host.extensions import db
 ROLES = ("admin", "user")
 INVOICE_STATUSES = ("draft", "issued", "paid", "cancelled")
 ROUNDING_METHODS = ("half_up", "bankers", "truncate")
+ADJUSTMENT_KINDS = ("allowance", "charge")
 TAX_CATEGORIES = ("S", "AA", "E", "Z", "AE", "K", "G", "O", "L", "M")
 
 Money = Numeric(16, 4)
@@ -138,7 +139,6 @@ class Invoice(db.Model):
     due_date: Mapped[date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(10), default="draft")
-    discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
     payment_term_id: Mapped[int | None] = mapped_column(ForeignKey("payment_terms.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -150,6 +150,9 @@ class Invoice(db.Model):
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
     )
     taxes: Mapped[list[Tax]] = relationship(secondary=invoice_taxes)
+    adjustments: Mapped[list["InvoiceAdjustment"]] = relationship(
+        back_populates="invoice", order_by="InvoiceAdjustment.position", cascade="all, delete-orphan"
+    )
 
     def default_due_date(self) -> date:
         days = self.payment_term.days if self.payment_term else 0
@@ -166,10 +169,29 @@ class InvoiceLine(db.Model):
     quantity: Mapped[Decimal] = mapped_column(Money, default=Decimal(1))
     unit_price: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     discount_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
+    discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    charge_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
+    charge_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     service: Mapped[Service | None] = relationship()
     taxes: Mapped[list[Tax]] = relationship(secondary=line_taxes)
+
+
+class InvoiceAdjustment(db.Model):
+    """An invoice-level allowance (discount) or charge: a percent of the subtotal or an amount, with its reason."""
+
+    __tablename__ = "invoice_adjustments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(10))  # allowance, charge
+    percent: Mapped[Decimal | None] = mapped_column(Percent)
+    amount: Mapped[Decimal | None] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(String(200))
+    taxed: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    invoice: Mapped[Invoice] = relationship(back_populates="adjustments")
 
 
 class ProviderSetting(db.Model):

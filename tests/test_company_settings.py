@@ -23,7 +23,8 @@ def test_page_explains_each_calculation_setting(client, login):
     page = client.get("/settings/company").text
     assert "Half up" in page and "Banker&#39;s rounding" in page and "Truncate" in page
     assert "each line&#39;s tax is rounded, then the line taxes are added up" in page
-    assert "the taxes chosen on the invoice apply to every line" in page
+    assert "computed and rounded per line before summing" in page
+    assert "a line without taxes takes the invoice&#39;s" in page
 
 
 def test_admin_saves_the_settings(app, client, login):
@@ -94,15 +95,13 @@ def half_cent_invoice(app):
         ({"rounding_method": "half_up", "round_before_sum": "y"}, "5.46"),
         # on, banker's: each 0.315 -> 0.32 (2 is even), 0.96; total 5.46
         ({"rounding_method": "bankers", "round_before_sum": "y"}, "5.46"),
-        # not per line and no invoice taxes: no tax at all; total 4.50
-        ({"rounding_method": "half_up", "apply_taxes_per_line": ""}, "4.50"),
+        # apply taxes per line: each line's 0.315 -> 0.32, summed 0.96; total 5.46 (like round before sum)
+        ({"rounding_method": "half_up", "apply_taxes_per_line": "y"}, "5.46"),
     ],
 )
 def test_settings_change_the_invoice_total(app, client, login, half_cent_invoice, settings, total):
     login("admin")
-    data = {**SETTINGS, "apply_taxes_per_line": "y", **settings}
-    if not data["apply_taxes_per_line"]:
-        del data["apply_taxes_per_line"]
+    data = {**SETTINGS, **settings}
     assert client.post("/settings/company", data=data).status_code == 302
     page = client.get(f"/invoices/{half_cent_invoice}").text
     assert f'<strong>{total} EUR</strong>' in page

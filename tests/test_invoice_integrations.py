@@ -1,5 +1,7 @@
 """The invoice page's integration sections: create, link, refresh, unlink."""
 import html
+from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
@@ -128,14 +130,34 @@ def test_a_plugin_returning_the_wrong_type_is_an_error_not_a_crash(app, enabled,
 
 
 def test_total_mismatch_warns_on_create_and_on_the_page(app, enabled, reference):
-    from decimal import Decimal
-
     post(enabled, "create")
     reference.set_state("1001", "sent", total=Decimal("1.00"))
     html = post(enabled, "refresh")
-    assert "The Reference total 1.00 differs from this invoice's total" in html
+    assert "The Reference total 1.00 EUR differs from this invoice's total 2524.70 EUR." in html
+    assert "Check the calculation settings" in html
     assert "total-differs" in html
     assert "sent" in html
+
+
+def test_a_remote_in_another_currency_or_for_another_customer_says_so(app, enabled, reference):
+    post(enabled, "create")
+    reference.invoices["1001"] = replace(reference.invoices["1001"], currency="USD", total=Decimal("2700.00"))
+    html = post(enabled, "refresh")
+    assert "The Reference invoice is in USD (2700.00 USD); this invoice is in EUR (2524.70 EUR)." in html
+    assert "check that the right invoice is linked" in html and "Check the calculation settings" not in html
+    reference.invoices["1001"] = replace(reference.invoices["1001"], currency="EUR", contact_name="Globex GmbH")
+    html = post(enabled, "refresh")
+    assert "The Reference invoice is for Globex GmbH, not Acme Übersetzungen GmbH" in html
+    assert "Check the calculation settings" not in html
+
+
+def test_differing_tax_lines_are_named_after_a_push(app, enabled, reference):
+    post(enabled, "create")
+    tax_line = reference.invoices["1001"].tax_lines[0]
+    reference.invoices["1001"] = replace(reference.invoices["1001"], tax_lines=(replace(tax_line, amount=Decimal("403.09")),))
+    html = post(enabled, "refresh")
+    assert "The Reference taxes differ from this invoice's." in html
+    assert "Tax at 19 %: 403.09 EUR there, 403.10 EUR here." in html
 
 
 def test_picker_lists_searches_and_links(app, enabled, reference, demo):
@@ -230,3 +252,38 @@ def test_a_failed_link_keeps_an_earlier_failed_create_retryable(app, enabled, re
     assert "Created Reference invoice 1001." in post(enabled, "create")
     assert len(reference.invoices) == 1
     assert links(app)[0].attempt_id == before.attempt_id
+
+
+def test_a_remote_that_would_total_differently_blocks_the_create(app, enabled, reference):
+    # INV-2026-0001: 12480 x 0.12 = 1497.60 and 12480 x 0.05 = 624.00, VAT 19 % on 2121.60:
+    # 284.544 -> 284.54 and 118.56 (per line) = 403.10; total 2524.70. The remote adds 0.01 to the tax.
+    reference.tax_offset = Decimal("0.01")
+    html = post(enabled, "create")
+    assert "Not sent: Reference would calculate this invoice differently from this app." in html
+    assert "Reference would compute tax 403.11 on VAT 19%, rounding its own way; this invoice says 403.10." in html
+    assert "Reference would compute a total of 2524.71 EUR; this invoice says 2524.70 EUR." in html
+    assert "What to change: align the reference rounding with this app's." in html
+    assert "create_remote_invoice" not in reference.calls
+    assert links(app) == []
+    assert events(app, action="create")[0].outcome == "blocked"
+
+
+def test_a_remote_that_agrees_to_the_cent_is_created(app, enabled, reference):
+    post(enabled, "create")
+    assert reference.calls[-2:] == ["preview_remote_totals", "create_remote_invoice"]
+    assert [link.status for link in links(app)] == ["linked"]
+
+
+def test_saving_the_company_rechecks_every_enabled_provider_and_shows_orange(app, client, enabled, reference, login):
+    client.post("/logout")
+    login("admin")
+    settings = {"name": "Lingua SL", "country": "ES", "currency": "EUR", "rounding_method": "bankers",
+                "apply_taxes_per_line": "y"}
+    html = client.post("/settings/company", data=settings, follow_redirects=True).get_data(as_text=True)
+    assert "Reference checked again: Settings differ." in html
+    listing = client.get("/settings/integrations/").get_data(as_text=True)
+    assert "settings differ" in listing and 'class="plate plate-warning settings-warning">Settings differ.' in listing
+    assert "Rounding method: host bankers, remote half_up" in page(client)
+    html = client.post("/settings/company", data={**settings, "rounding_method": "half_up"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "settings-warning" not in page(client)

@@ -30,7 +30,7 @@ def invoice_form(records, **fields):
     """A submitted invoice form: one line 3 x 19.99 less 15 % with VAT, then a blank row."""
     data = {
         "number": "F-001", "client": records["acme"], "issue_date": "2025-03-01", "due_date": "",
-        "currency": "", "status": "draft", "payment_term": "0", "discount_percent": "", "notes": "",
+        "currency": "", "status": "draft", "payment_term": "0", "notes": "",
         "lines-0-service": "0", "lines-0-description": "Brochure", "lines-0-quantity": "3",
         "lines-0-unit_price": "19.99", "lines-0-discount_percent": "15", "lines-0-taxes": [records["vat"]],
         "lines-1-service": "0", "lines-1-description": "", "lines-1-quantity": "",
@@ -46,7 +46,8 @@ def saved(app, number="F-001"):
         return {
             "id": invoice.id, "client": invoice.client.code, "issue_date": invoice.issue_date,
             "due_date": invoice.due_date, "currency": invoice.currency, "status": invoice.status,
-            "discount": invoice.discount_percent, "taxes": [t.name for t in invoice.taxes],
+            "adjustments": [(a.kind, a.percent, a.amount, a.reason, a.taxed) for a in invoice.adjustments],
+            "taxes": [t.name for t in invoice.taxes],
             "lines": [(l.description, l.quantity, l.unit_price, l.discount_percent, [t.name for t in l.taxes],
                        l.service.name if l.service else None) for l in invoice.lines],
         }
@@ -106,19 +107,48 @@ def test_invoice_page_shows_totals_from_the_settings(app, client, login, records
 
 
 def test_invoice_page_with_invoice_level_taxes_and_discount(app, client, login, records):
-    with app.app_context():
-        Company.get().apply_taxes_per_line = False
-        db.session.commit()
     login("user")
     client.post("/invoices/new", data=invoice_form(
-        records, discount_percent="10", taxes=[records["vat"], records["irpf"]],
-        **{"lines-0-taxes": [], "lines-0-discount_percent": "", "lines-0-quantity": "1", "lines-0-unit_price": "1000"}))
-    page = client.get(f"/invoices/{saved(app)['id']}").text
-    # 1000.00 less 10 % = 900.00 taxable; VAT 21 % = 189.00; IRPF -15 % = -135.00
-    # total 1000.00 - 100.00 + 189.00 - 135.00 = 954.00
-    assert "−100.00 EUR" in page
+        records, taxes=[records["vat"], records["irpf"]],
+        **{"lines-0-taxes": [], "lines-0-discount_percent": "", "lines-0-quantity": "1", "lines-0-unit_price": "1000",
+           "adjustments-0-kind": "allowance", "adjustments-0-percent": "10", "adjustments-0-reason": "Loyalty"}))
+    invoice = saved(app)
+    assert invoice["adjustments"] == [("allowance", Decimal("10"), None, "Loyalty", True)]
+    page = client.get(f"/invoices/{invoice['id']}").text
+    # the line has no taxes: it takes the invoice's. 1000.00 less 10 % = 900.00 taxable;
+    # VAT 21 % = 189.00; IRPF -15 % = -135.00; total 1000.00 - 100.00 + 189.00 - 135.00 = 954.00
+    assert "Discount: Loyalty (10 %)" in page and "−100.00 EUR" in page
+    assert "900.00 EUR" in page  # total without taxes
     assert "189.00" in page and "-135.00" in page
     assert "954.00 EUR" in page
+
+
+def test_charges_with_reasons_and_line_amounts_are_saved_and_shown(app, client, login, records):
+    login("user")
+    client.post("/invoices/new", data=invoice_form(records, **{
+        "lines-0-discount_percent": "", "lines-0-quantity": "2", "lines-0-unit_price": "50",
+        "lines-0-discount_amount": "7.50", "lines-0-charge_percent": "3",
+        "adjustments-0-kind": "charge", "adjustments-0-amount": "10", "adjustments-0-reason": "Shipping",
+        "adjustments-0-taxed": "y",
+        "adjustments-1-kind": "charge", "adjustments-1-amount": "5", "adjustments-1-reason": "Deposit"}))
+    invoice = saved(app)
+    assert invoice["adjustments"] == [("charge", None, Decimal("10"), "Shipping", True),
+                                      ("charge", None, Decimal("5"), "Deposit", False)]
+    page = client.get(f"/invoices/{invoice['id']}").text
+    # 2 x 50 = 100.00 - 7.50 + 3 % (3.00) = 95.50; base 95.50 + 10.00 = 105.50; VAT 22.155 -> 22.16
+    # tax-exclusive 95.50 + 10 + 5 = 110.50; total 132.66
+    assert "Charge: Shipping" in page and "Charge: Deposit" in page and "(not taxed)" in page
+    assert "105.50" in page and "22.16" in page and "132.66 EUR" in page
+
+
+def test_negative_line_makes_a_credit_note(app, client, login, records):
+    login("user")
+    response = client.post("/invoices/new", data=invoice_form(records, **{
+        "lines-0-quantity": "-1", "lines-0-discount_percent": "", "lines-0-unit_price": "100"}))
+    assert response.status_code == 302
+    page = client.get(f"/invoices/{saved(app)['id']}").text
+    # -1 x 100.00 = -100.00; VAT -21.00; total -121.00
+    assert "Credit note F-001" in page and "-121.00 EUR" in page
 
 
 def test_edit_invoice_replaces_lines(app, client, login, records):
@@ -166,9 +196,13 @@ def test_editing_keeps_its_own_number(app, client, login, records):
         ({"issue_date": "yesterday"}, "Not a valid date value."),
         ({"due_date": "2025-02-01"}, "The due date cannot be before the issue date."),
         ({"currency": "euro"}, "Use the 3-letter ISO code, e.g. EUR."),
-        ({"discount_percent": "120"}, "The discount must be between 0 and 100 %."),
+        ({"adjustments-0-percent": "120", "adjustments-0-reason": "x"}, "The percent must be between 0 and 100 %."),
+        ({"adjustments-0-percent": "5"}, "Give a reason"),
+        ({"adjustments-0-percent": "5", "adjustments-0-amount": "1", "adjustments-0-reason": "x"},
+         "Give either a percent or an amount."),
+        ({"lines-0-charge_percent": "101"}, "The charge must be between 0 and 100 %."),
         ({"lines-0-quantity": "two"}, "Not a valid decimal value."),
-        ({"lines-0-quantity": "0"}, "The quantity must be more than 0."),
+        ({"lines-0-quantity": "0"}, "The quantity cannot be 0."),
         ({"lines-0-unit_price": "1.00001"}, "Use at most 4 decimal places."),
         ({"lines-0-description": ""}, "Give a description or choose a service."),
         ({"lines-0-taxes": ["9999"]}, "is not a valid choice for this field."),

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from host.api import CalculationSettings, TaxData
-from host.money import LineInput, compute_totals, quantum, round_money
+from host.money import AdjustmentInput, LineInput, compute_totals, quantum, round_money
 
 VAT21 = TaxData("VAT 21%", D("21"), "S")
 VAT10 = TaxData("VAT 10%", D("10"), "AA")
@@ -16,16 +16,26 @@ IRPF15 = TaxData("IRPF -15%", D("-15"), "S")
 JCT10 = TaxData("JCT 10%", D("10"), "S")
 
 
-def settings(rounding="half_up", round_before_sum=False, per_line=True):
+def settings(rounding="half_up", round_before_sum=False, per_line=False):
     return CalculationSettings(rounding, round_before_sum, per_line)
 
 
-def line(quantity, price, *taxes, discount="0"):
-    return LineInput(D(quantity), D(price), D(discount), tuple(taxes))
+def line(quantity, price, *taxes, discount="0", discount_amount="0", charge="0", charge_amount="0"):
+    return LineInput(D(quantity), D(price), D(discount), tuple(taxes), D(discount_amount), D(charge), D(charge_amount))
 
 
-def totals(lines, calc, invoice_taxes=(), discount="0", currency="EUR"):
-    return compute_totals(lines, D(discount), tuple(invoice_taxes), calc, currency)
+def allowance(percent=None, amount=None, reason="Discount"):
+    return AdjustmentInput("allowance", reason, None if percent is None else D(percent), None if amount is None else D(amount))
+
+
+def charge(percent=None, amount=None, taxed=True, reason="Freight"):
+    return AdjustmentInput("charge", reason, None if percent is None else D(percent),
+                           None if amount is None else D(amount), taxed)
+
+
+def totals(lines, calc, invoice_taxes=(), discount="0", currency="EUR", adjustments=()):
+    adjustments = ((allowance(discount),) if D(discount) else ()) + tuple(adjustments)
+    return compute_totals(lines, adjustments, tuple(invoice_taxes), calc, currency)
 
 
 def amounts(result):
@@ -95,26 +105,39 @@ def test_round_after_sum_taxes_the_summed_base_once():
     assert result.total == D("5.45")
 
 
-def test_taxes_per_line_use_each_lines_taxes():
-    # line A 100.00 at 21% -> 21.00; line B 50.00 at 10% -> 5.00
-    # the invoice-level tax (21%) is ignored; total 150.00 + 26.00 = 176.00
+@pytest.mark.parametrize(
+    "round_before_sum, per_line, tax",
+    [
+        # three lines of 1.50 at 21%: per line 0.315 -> 0.32, summed 0.96; once on 4.50: 0.945 -> 0.95
+        (False, True, "0.96"),  # apply taxes per line: computed and rounded per line
+        (True, True, "0.96"),  # both on: the same as either one
+        (False, False, "0.95"),
+    ],
+)
+def test_apply_taxes_per_line_rounds_each_lines_tax(round_before_sum, per_line, tax):
+    result = totals([line("1", "1.50", VAT21)] * 3, settings(round_before_sum=round_before_sum, per_line=per_line))
+    assert amounts(result) == {"VAT 21%": (D("4.50"), D(tax))}
+
+
+def test_each_line_keeps_its_own_taxes_whatever_the_settings():
+    # line A 100.00 at 21% -> 21.00; line B 50.00 at 10% -> 5.00; the invoice's tax (21%) is
+    # only for lines without taxes; total 150.00 + 26.00 = 176.00
     lines = [line("1", "100", VAT21), line("2", "25", VAT10)]
-    result = totals(lines, settings(per_line=True), invoice_taxes=[VAT21])
-    assert amounts(result) == {"VAT 21%": (D("100.00"), D("21.00")), "VAT 10%": (D("50.00"), D("5.00"))}
-    assert result.total == D("176.00")
+    for per_line in (True, False):
+        result = totals(lines, settings(per_line=per_line), invoice_taxes=[VAT21])
+        assert amounts(result) == {"VAT 21%": (D("100.00"), D("21.00")), "VAT 10%": (D("50.00"), D("5.00"))}
+        assert result.total == D("176.00")
 
 
-def test_taxes_not_per_line_apply_the_invoice_taxes_to_every_line():
-    # the lines' own taxes are ignored; 21% on 100.00 + 50.00 = 150.00 -> 31.50
-    # total 150.00 + 31.50 = 181.50
-    lines = [line("1", "100", VAT21), line("2", "25", VAT10)]
-    result = totals(lines, settings(per_line=False), invoice_taxes=[VAT21])
-    assert amounts(result) == {"VAT 21%": (D("150.00"), D("31.50"))}
-    assert result.total == D("181.50")
+def test_a_line_without_taxes_takes_the_invoice_taxes():
+    # line A 100.00 has no tax -> invoice's 10%: 10.00; line B 50.00 at 21% -> 10.50
+    result = totals([line("1", "100"), line("1", "50", VAT21)], settings(), invoice_taxes=[VAT10])
+    assert amounts(result) == {"VAT 10%": (D("100.00"), D("10.00")), "VAT 21%": (D("50.00"), D("10.50"))}
+    assert result.total == D("170.50")
 
 
-def test_taxes_not_per_line_and_no_invoice_taxes_means_no_tax():
-    result = totals([line("1", "100", VAT21)], settings(per_line=False))
+def test_no_line_taxes_and_no_invoice_taxes_means_no_tax():
+    result = totals([line("1", "100")], settings())
     assert result.tax_totals == ()
     assert result.total == D("100.00")
 
@@ -141,7 +164,7 @@ def test_line_discount_is_taken_before_rounding_the_net():
 def test_invoice_discount_lowers_every_taxable_base(round_before_sum, tax, total):
     result = totals([line("1", "10", VAT21)] * 2, settings(round_before_sum=round_before_sum), discount="25")
     assert result.subtotal == D("20.00")
-    assert result.discount_amount == D("5.00")
+    assert result.allowance_total == D("5.00")
     assert amounts(result) == {"VAT 21%": (D("15.00"), D(tax))}
     assert result.total == D(total)
 
@@ -151,7 +174,7 @@ def test_invoice_discount_amount_is_rounded():
     # bases 90.000 + 29.997 = 119.997 -> 120.00; tax 120.00 x 21% = 25.20
     # total 133.33 - 13.33 + 25.20 = 145.20
     result = totals([line("1", "100", VAT21), line("1", "33.33", VAT21)], settings(), discount="10")
-    assert result.discount_amount == D("13.33")
+    assert result.allowance_total == D("13.33")
     assert amounts(result) == {"VAT 21%": (D("120.00"), D("25.20"))}
     assert result.total == D("145.20")
 
@@ -216,3 +239,68 @@ def test_minor_units():
     assert round_money(D("-0.125"), "EUR", "half_up") == D("-0.13")
     assert round_money(D("-0.125"), "EUR", "bankers") == D("-0.12")
     assert round_money(D("-0.129"), "EUR", "truncate") == D("-0.12")
+
+
+def test_invoice_discount_is_spread_per_rate_the_haltr_way():
+    # nets 100.05 (21%) and 132.00 (10%): GS 232.05; 10% discount = 23.205 -> 23.21
+    # bases: 100.05 - r(100.05 x 23.21 / 232.05) = 100.05 - r(10.0070...) = 100.05 - 10.01 = 90.04
+    #        132.00 - r(132.00 x 23.21 / 232.05) = 132.00 - r(13.2026...) = 132.00 - 13.20 = 118.80
+    # Σ bases 208.84 = tax-exclusive total 232.05 - 23.21; taxes 90.04 x 21% = 18.9084 -> 18.91,
+    # 118.80 x 10% = 11.88; total 208.84 + 30.79 = 239.63
+    result = totals([line("1", "100.05", VAT21), line("1", "132", VAT10)], settings(), discount="10")
+    assert result.allowance_total == D("23.21")
+    assert amounts(result) == {"VAT 21%": (D("90.04"), D("18.91")), "VAT 10%": (D("118.80"), D("11.88"))}
+    assert result.tax_exclusive_total == D("208.84")
+    assert result.vat_base_gap == D("0")
+    assert result.total == D("239.63")
+
+
+@pytest.mark.parametrize(
+    "method, bases, gap",
+    [
+        # nets 10.00 at 21% and 10.00 at 10%, allowance of 0.05: each share 10 x 0.05 / 20 = 0.025
+        ("half_up", "9.97", "0.01"),  # shares 0.03 + 0.03 = 0.06: bases 19.94 against 19.95
+        ("bankers", "9.98", "-0.01"),  # shares 0.02 + 0.02 = 0.04: bases 19.96 against 19.95
+    ],
+)
+def test_shares_that_round_apart_leave_a_vat_base_gap(method, bases, gap):
+    result = totals([line("1", "10", VAT21), line("1", "10", VAT10)], settings(method),
+                    adjustments=[allowance(amount="0.05")])
+    assert [t.base for t in result.tax_totals] == [D(bases), D(bases)]
+    assert result.tax_exclusive_total == D("19.95")
+    assert result.vat_base_gap == D(gap)
+
+
+def test_taxed_charge_raises_the_base_and_untaxed_charge_does_not():
+    # net 100.00 at 21%; taxed freight 10.00 -> base 100 + r(100 x 10 / 100) = 110.00, tax 23.10
+    # untaxed deposit 5.00: in the tax-exclusive total only: 100 + 10 + 5 = 115.00; total 138.10
+    result = totals([line("1", "100", VAT21)], settings(),
+                    adjustments=[charge(amount="10"), charge(amount="5", taxed=False, reason="Deposit")])
+    assert amounts(result) == {"VAT 21%": (D("110.00"), D("23.10"))}
+    assert result.charge_total == D("15.00")
+    assert result.tax_exclusive_total == D("115.00")
+    assert result.vat_base_gap == D("0")
+    assert result.total == D("138.10")
+
+
+def test_percent_allowances_and_charges_are_each_rounded_on_the_subtotal():
+    # GS 33.33: 2.5% allowance = 0.83325 -> 0.83; 1.5% charge = 0.49995 -> 0.50
+    result = totals([line("1", "33.33")], settings(), adjustments=[allowance("2.5"), charge("1.5")])
+    assert [(a.kind, a.amount) for a in result.allowance_charges] == [("allowance", D("0.83")), ("charge", D("0.50"))]
+    assert result.total == D("33.00")
+
+
+def test_line_discount_amount_and_charge_percent():
+    # 2 x 50.00 = 100.00; less 7.50 discount, plus 3% charge (3.00) = 95.50; tax 21% = 20.055 -> 20.06
+    result = totals([line("2", "50", VAT21, discount_amount="7.50", charge="3")], settings())
+    assert result.line_nets == (D("95.50"),)
+    assert result.total == D("115.56")
+
+
+def test_negative_lines_and_credit_notes():
+    # a returned item: -2 x 30.00 = -60.00 at 21% -> -12.60; with a sale of 20.00 (4.20):
+    # total -40.00 - 8.40 = -48.40, a credit note
+    result = totals([line("-2", "30", VAT21), line("1", "20", VAT21)], settings())
+    assert result.line_nets == (D("-60.00"), D("20.00"))
+    assert amounts(result) == {"VAT 21%": (D("-40.00"), D("-8.40"))}
+    assert result.total == D("-48.40")

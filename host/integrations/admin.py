@@ -8,7 +8,9 @@ from host.extensions import db
 from host.integrations import history
 from host.integrations.calls import call
 from host.integrations.settings import (
+    is_enabled,
     parse_form,
+    registry,
     save_config,
     setting_for,
     stored_secret_values,
@@ -34,6 +36,16 @@ def check(provider: Provider, username: str | None) -> Result:
     _log(provider, "check", result, username)
     db.session.commit()
     return result
+
+
+def recheck_enabled(username: str | None) -> list[tuple[Provider, Result]]:
+    """Run the check of every enabled provider again, e.g. after the company's calculation settings changed,
+    so no plate stays blue on settings that no longer match."""
+    checked = []
+    for provider in registry().loaded():
+        if is_enabled(provider.key) and provider.implements("validate_config"):
+            checked.append((provider, check(provider, username)))
+    return checked
 
 
 def configure(provider: Provider, form: dict[str, str], username: str | None) -> tuple[Result, dict[str, list[str]]]:

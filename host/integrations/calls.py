@@ -17,7 +17,7 @@ import traceback
 
 from flask import current_app
 
-from host.api import Message, RemoteDocument, RemotePage, Result, Throttled, WebhookResponse
+from host.api import Message, RemoteDocument, RemotePage, RemoteTotals, Result, Throttled, WebhookResponse
 from host.extensions import db
 from host.integrations.history import redact
 from host.integrations.settings import load_config, make_context, registry, stored_secret_values
@@ -38,6 +38,7 @@ EXPECTED = {
     "list_remote_invoices": RemotePage,
     "handle_webhook": WebhookResponse,
     "remote_document": (RemoteDocument, Result),
+    "preview_remote_totals": (RemoteTotals, Result),
 }
 
 

@@ -18,14 +18,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
-from decimal import Decimal
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from host.api import LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
+from host.api import InvoiceData, LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
 from host.extensions import db
-from host.integrations import history
+from host.integrations import history, remote_check
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import is_enabled, registry, stored_secret_values
 from host.invoice_data import invoice_data
@@ -125,17 +124,7 @@ def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
     link.next_sync_at = next_sync(link, _now())
 
 
-def total_warning(remote: RemoteInvoice, local_total: Decimal, title: str) -> Message | None:
-    if remote.total is None or Decimal(remote.total) == local_total:
-        return None
-    return Message(
-        "warning",
-        f"The {title} total {remote.total} differs from this invoice's total {local_total}.",
-        ("Check the calculation settings and the invoice lines on both sides.",),
-    )
-
-
-def settle(invoice: Invoice, local_total: Decimal, provider: Provider, action: str, link: RemoteLink,
+def settle(invoice: Invoice, local: InvoiceData, provider: Provider, action: str, link: RemoteLink,
            result: Result, username: str | None, fresh_row: bool) -> Result:
     """Store ``result`` on the reserved ``link`` and in the history, then commit."""
     title = provider_title(provider)
@@ -145,7 +134,7 @@ def settle(invoice: Invoice, local_total: Decimal, provider: Provider, action: s
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
         link.linked_at = _now()
-        warning = total_warning(result.remote, local_total, title)
+        warning = remote_check.warning(result.remote, local, title)
         if warning:
             result = replace(result, messages=result.messages + (warning,))
     elif result.ok:
@@ -183,16 +172,16 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     if not result.ok:
         # linking creates nothing remotely; an earlier failed create keeps its attempt ID
         result = replace(result, sent=False)
-    return settle(invoice, data.total, provider, "link", link, result, username, fresh_row)
+    return settle(invoice, data, provider, "link", link, result, username, fresh_row)
 
 
-def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result: Result, local_total: Decimal,
+def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result: Result, local: InvoiceData,
                  username: str | None, record: bool = True) -> Result:
     """Keep what ``remote_status`` answered on ``link`` (and, if ``record``, in the history)."""
     if result.ok and result.remote is not None:
         changed = (result.remote.state, result.remote.total) != (link.remote_state, link.remote_total)
         _store_remote(link, result.remote)
-        warning = total_warning(result.remote, local_total, provider_title(provider))
+        warning = remote_check.warning(result.remote, local, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
         record = record or changed

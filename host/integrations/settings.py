@@ -45,6 +45,12 @@ def is_enabled(key: str) -> bool:
     return bool(setting and setting.enabled)
 
 
+def settings_warnings(key: str) -> list[dict]:
+    """The warnings of the provider's last check (the orange plate), as stored notices."""
+    setting = db.session.get(ProviderSetting, key)
+    return [n for n in (setting.notices or []) if n.get("level") == "warning"] if setting else []
+
+
 def schema_for(provider: Provider) -> Schema | None:
     schema_class = provider.info.config_schema if provider.info else None
     return schema_class() if schema_class else None

@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from host.api import Message, RemoteInvoice, Result
 from host.extensions import db
-from host.integrations import history
+from host.integrations import history, preview
 from host.integrations import invoices as service
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import stored_secret_values
@@ -127,15 +127,15 @@ def _create(job: Job) -> None:
         conclude(job, Result.failure("The reservation for this request was released; nothing was sent.", sent=False))
         return
     data = invoice_data(invoice)
-    result = call(provider, "create_remote_invoice", job.username, deadline=JOB_DEADLINE,
-                  invoice=data, attempt_id=link.attempt_id)
+    result = preview.blocking_result(provider, data, job.username) or call(
+        provider, "create_remote_invoice", job.username, deadline=JOB_DEADLINE, invoice=data, attempt_id=link.attempt_id)
     wait = wait_before_retry(result)
     if wait is not None and job.attempts < MAX_ATTEMPTS:
         link.last_error = history.summary(result)
         reschedule(job, result, wait, "create")
         return
     fresh = bool((job.payload or {}).get("fresh"))
-    conclude(job, service.settle(invoice, data.total, provider, "create", link, result, job.username, fresh))
+    conclude(job, service.settle(invoice, data, provider, "create", link, result, job.username, fresh))
 
 
 def _refresh(job: Job) -> None:
@@ -153,7 +153,7 @@ def _refresh(job: Job) -> None:
         return
     if result.ok and not result.messages:
         result = replace(result, messages=(Message("success", f"Refreshed from {provider_title(provider)}."),))
-    conclude(job, service.store_status(invoice, provider, link, result, data.total, job.username,
+    conclude(job, service.store_status(invoice, provider, link, result, data, job.username,
                                        record=job.kind == "refresh"))
 
 

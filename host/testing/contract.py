@@ -34,7 +34,18 @@ import uuid
 
 import pytest
 
-from host.api import InvoiceData, LinkData, ProviderInfo, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result, WebhookResponse
+from host.api import (
+    InvoiceData,
+    LinkData,
+    ProviderInfo,
+    RemoteDocument,
+    RemoteInvoice,
+    RemotePage,
+    RemoteSearch,
+    RemoteTotals,
+    Result,
+    WebhookResponse,
+)
 from host.plugins import HookNotImplemented, new_registry
 from host.testing.context import make_context
 from host.testing.reference_provider import ReferenceProvider
@@ -165,6 +176,26 @@ class ProviderContract:
         empty = InvoiceData(**{**asdict_shallow(invoice), "lines": ()})
         blocked = call("create_remote_invoice", invoice=empty, attempt_id=uuid.uuid4().hex)
         assert not blocked.ok and blocked.problems and blocked.sent is False, "an empty invoice must be blocked before sending"
+
+    def test_hook_preview_remote_totals(self, registry, call, invoice):
+        """A provider that creates remote invoices predicts their totals, and the
+        prediction is what the remote then computes (to the cent)."""
+        if not self.implements(registry, "preview_remote_totals"):
+            assert not self.implements(registry, "create_remote_invoice"), \
+                "create_remote_invoice needs preview_remote_totals: the host checks totals before every create"
+            return self.assert_absent(call, "preview_remote_totals", invoice=invoice)
+        predicted = call("preview_remote_totals", invoice=invoice)
+        assert isinstance(predicted, RemoteTotals), getattr(predicted, "messages", predicted)
+        assert predicted.currency.upper() == invoice.currency.upper()
+        assert predicted.total == invoice.total, "the contract invoice must come out the same on both sides"
+        assert sum((t.amount for t in predicted.tax_lines), 0) == sum((t.amount for t in invoice.tax_totals), 0)
+        created = self.create(call, invoice)
+        if created.remote.total is not None:
+            assert created.remote.total == predicted.total, "the remote computed another total than predicted"
+        empty = InvoiceData(**{**asdict_shallow(invoice), "lines": ()})
+        refused = call("preview_remote_totals", invoice=empty)
+        assert isinstance(refused, Result) and not refused.ok and self.visible_text(refused).strip(), \
+            "an invoice the remote cannot take has no prediction, and the answer says why"
 
     def test_hook_list_remote_invoices(self, registry, call, invoice):
         if not self.implements(registry, "list_remote_invoices"):

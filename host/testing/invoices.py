@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from host.api import CalculationSettings, ClientData, InvoiceData, LineData, PaymentTermData, TaxData
-from host.money import LineInput, compute_totals
+from host.money import AdjustmentInput, LineInput, compute_totals
 
 NET_30 = PaymentTermData("Net 30", 30)
 HOST_DEFAULTS = CalculationSettings("half_up", False, True)
@@ -18,9 +18,12 @@ DEMO_CLIENT = ClientData(
 
 
 def sample_line(description="Translation EN>DE", quantity="1000", unit_price="0.12", discount_percent="0",
-                taxes=(VAT_21,), service="Translation") -> dict:
+                taxes=(VAT_21,), service="Translation", discount_amount="0", charge_percent="0",
+                charge_amount="0") -> dict:
     return dict(service=service, description=description, quantity=Decimal(quantity),
-                unit_price=Decimal(unit_price), discount_percent=Decimal(discount_percent), taxes=tuple(taxes))
+                unit_price=Decimal(unit_price), discount_percent=Decimal(discount_percent), taxes=tuple(taxes),
+                discount_amount=Decimal(discount_amount), charge_percent=Decimal(charge_percent),
+                charge_amount=Decimal(charge_amount))
 
 
 def sample_invoice(
@@ -31,17 +34,22 @@ def sample_invoice(
     issue_date: date = date(2026, 11, 2),
     payment_term: PaymentTermData | None = NET_30,
     discount_percent: str = "0",
+    adjustments: tuple[AdjustmentInput, ...] = (),
     calculation: CalculationSettings = HOST_DEFAULTS,
     invoice_id: int = 1,
     **client_overrides,
 ) -> InvoiceData:
     """An invoice with one 21% line unless told otherwise; ``client_overrides``
-    replace client fields (e.g. ``tax_id=""``)."""
+    replace client fields (e.g. ``tax_id=""``). A ``discount_percent`` becomes
+    an invoice-level allowance with the reason "Discount", before ``adjustments``."""
     lines = [sample_line()] if lines is None else lines
     client = replace(client, **client_overrides) if client_overrides else client
+    if Decimal(discount_percent):
+        adjustments = (AdjustmentInput("allowance", "Discount", percent=Decimal(discount_percent)), *adjustments)
     totals = compute_totals(
-        [LineInput(l["quantity"], l["unit_price"], l["discount_percent"], l["taxes"]) for l in lines],
-        Decimal(discount_percent), (), calculation, currency,
+        [LineInput(l["quantity"], l["unit_price"], l["discount_percent"], l["taxes"], l["discount_amount"],
+                   l["charge_percent"], l["charge_amount"]) for l in lines],
+        adjustments, (), calculation, currency,
     )
     return InvoiceData(
         id=invoice_id,
@@ -52,10 +60,10 @@ def sample_invoice(
         currency=currency,
         client=client,
         lines=tuple(LineData(net=net, **line) for line, net in zip(lines, totals.line_nets)),
-        discount_percent=Decimal(discount_percent),
         payment_term=payment_term,
         subtotal=totals.subtotal,
-        discount_amount=totals.discount_amount,
+        allowance_charges=totals.allowance_charges,
+        tax_exclusive_total=totals.tax_exclusive_total,
         tax_totals=totals.tax_totals,
         total=totals.total,
     )

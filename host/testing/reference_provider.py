@@ -3,7 +3,9 @@
 It is registered in tests exactly as an entry point would register it, and is
 the contract suite's reference implementation. Knobs on the instance let
 tests inject failures: ``fail_next`` ("timeout_after_create", "crash",
-"throttled", "wrong_type", "refuse_existing"), ``delay`` (seconds, to widen race windows).
+"throttled", "wrong_type", "refuse_existing"), ``delay`` (seconds, to widen race windows),
+``tax_offset`` (the remote computes the first tax line this much higher,
+like a remote that rounds differently; the preview says so).
 """
 from __future__ import annotations
 
@@ -17,7 +19,20 @@ from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
 
-from host import Action, Message, Throttled, ProviderInfo, RemoteDocument, RemoteInvoice, RemotePage, Result, WebhookResponse, hookimpl
+from host import (
+    Action,
+    Message,
+    ProviderInfo,
+    RemoteDocument,
+    RemoteInvoice,
+    RemotePage,
+    RemoteTaxLine,
+    RemoteTotals,
+    Result,
+    Throttled,
+    WebhookResponse,
+    hookimpl,
+)
 
 GOOD_KEY = "reference-good-key"
 FINAL_STATES = ("paid", "cancelled")
@@ -42,6 +57,7 @@ class ReferenceProvider:
         self.calls: list[str] = []
         self.fail_next: str | None = None
         self.delay = 0.0
+        self.tax_offset = Decimal(0)
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
 
@@ -84,14 +100,36 @@ class ReferenceProvider:
             raise Throttled(12.5, "account")
         return mode
 
-    @hookimpl
-    def create_remote_invoice(self, invoice, attempt_id):
-        self.calls.append("create_remote_invoice")
+    def _computed(self, invoice) -> tuple[tuple[RemoteTaxLine, ...], Decimal]:
+        """The remote's tax lines and total: ours, plus ``tax_offset`` on the first tax line."""
+        lines = [RemoteTaxLine(t.tax.name, t.tax.percent, t.amount, t.base, t.tax) for t in invoice.tax_totals]
+        if lines and self.tax_offset:
+            lines[0] = replace(lines[0], amount=lines[0].amount + self.tax_offset, detail="rounding its own way")
+        return tuple(lines), invoice.total + (self.tax_offset if lines else 0)
+
+    @staticmethod
+    def _problems(invoice) -> list[str]:
         problems = []
         if not invoice.lines:
             problems.append("The invoice has no lines.")
         if not invoice.client.tax_id:
             problems.append(f"Client {invoice.client.name} has no tax ID.")
+        return problems
+
+    @hookimpl
+    def preview_remote_totals(self, invoice):
+        self.calls.append("preview_remote_totals")
+        if self._problems(invoice):
+            return Result.blocked(self._problems(invoice))
+        lines, total = self._computed(invoice)
+        advice = ("align the reference rounding with this app's.",) if self.tax_offset else ()
+        return RemoteTotals(currency=invoice.currency, total=total, tax_lines=lines,
+                            tax_exclusive_total=invoice.tax_exclusive_total, advice=advice)
+
+    @hookimpl
+    def create_remote_invoice(self, invoice, attempt_id):
+        self.calls.append("create_remote_invoice")
+        problems = self._problems(invoice)
         if problems:
             return Result.blocked(problems)
         if self.delay:
@@ -107,10 +145,11 @@ class ReferenceProvider:
             existing = self.by_attempt.get(attempt_id)
             if existing is None:
                 remote_id = str(next(self._ids))
+                tax_lines, total = self._computed(invoice)
                 self.invoices[remote_id] = RemoteInvoice(
                     remote_id=remote_id, number=invoice.number, url=f"{self.web_base}/invoices/{remote_id}",
-                    state="new", total=invoice.total, currency=invoice.currency,
-                    issue_date=invoice.issue_date, contact_name=invoice.client.name,
+                    state="new", total=total, currency=invoice.currency,
+                    issue_date=invoice.issue_date, contact_name=invoice.client.name, tax_lines=tax_lines,
                 )
                 self.by_attempt[attempt_id] = remote_id
                 self.customer_of[remote_id] = invoice.client.code

@@ -26,6 +26,8 @@ def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
         return "needs attention"
     if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
         return "needs attention"
+    if setting and setting.enabled and any(n.get("level") == "warning" for n in (setting.notices or [])):
+        return "settings differ"
     return "enabled" if setting and setting.enabled else "disabled"
 
 

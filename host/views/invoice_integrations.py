@@ -12,7 +12,7 @@ from markupsafe import Markup
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
-from host.integrations.settings import is_enabled, registry
+from host.integrations.settings import is_enabled, registry, settings_warnings
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
 from host.models import Company, IntegrationEvent, Invoice
@@ -35,6 +35,7 @@ def _panels(invoice: Invoice, total: Decimal) -> list[dict]:
             "provider": provider, "link": link, "job": job,
             "busy": bool(job and job.status in jobs.OPEN),
             "differs": bool(link and link.remote_total is not None and link.remote_total != total),
+            "warnings": settings_warnings(provider.key),
         })
     return panels
 

@@ -16,11 +16,21 @@ from host.extensions import db
 from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
-from host.models import Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax
+from host.models import (
+    Client,
+    Company,
+    Invoice,
+    InvoiceAdjustment,
+    InvoiceLine,
+    PaymentTerm,
+    Service,
+    Tax,
+)
 from host.money import MINOR_UNIT_EXPONENT
 
 bp = Blueprint("invoices", __name__)
 BLANK_LINES = 3  # empty line rows offered under the existing ones
+BLANK_ADJUSTMENTS = 2  # empty discount/charge rows offered under the existing ones
 PAGE_SIZE = 50
 
 
@@ -78,6 +88,7 @@ def index():
     query = filters.query().options(
         selectinload(Invoice.client),
         selectinload(Invoice.taxes),
+        selectinload(Invoice.adjustments),
         selectinload(Invoice.lines).selectinload(InvoiceLine.taxes),
     )
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
@@ -119,7 +130,8 @@ def edit(invoice_id: int):
 
 def _initial_data(invoice: Invoice, company: Company) -> dict:
     if invoice.id is None:
-        return {"issue_date": date.today(), "currency": company.currency, "status": "draft", "lines": []}
+        return {"issue_date": date.today(), "currency": company.currency, "status": "draft", "lines": [],
+                "adjustments": []}
     return {
         "number": invoice.number,
         "client": invoice.client_id,
@@ -128,7 +140,6 @@ def _initial_data(invoice: Invoice, company: Company) -> dict:
         "currency": invoice.currency,
         "status": invoice.status,
         "payment_term": invoice.payment_term_id or 0,
-        "discount_percent": invoice.discount_percent,
         "notes": invoice.notes,
         "taxes": [tax.id for tax in invoice.taxes],
         "lines": [
@@ -138,9 +149,16 @@ def _initial_data(invoice: Invoice, company: Company) -> dict:
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
                 "discount_percent": line.discount_percent,
+                "discount_amount": line.discount_amount or None,
+                "charge_percent": line.charge_percent or None,
+                "charge_amount": line.charge_amount or None,
                 "taxes": [tax.id for tax in line.taxes],
             }
             for line in invoice.lines
+        ],
+        "adjustments": [
+            {"kind": a.kind, "percent": a.percent, "amount": a.amount, "reason": a.reason, "taxed": a.taxed}
+            for a in invoice.adjustments
         ],
     }
 
@@ -163,6 +181,8 @@ def _edit(invoice: Invoice):
     if request.method != "POST":
         for _ in range(BLANK_LINES):
             form.lines.append_entry()
+        for _ in range(BLANK_ADJUSTMENTS):
+            form.adjustments.append_entry()
     services = db.session.execute(db.select(Service).order_by(Service.name)).scalars().all()
     taxes = db.session.execute(db.select(Tax).order_by(Tax.category, Tax.percent.desc(), Tax.name)).scalars().all()
     _choices(form, services, taxes)
@@ -207,13 +227,17 @@ def _apply(form: InvoiceForm, invoice: Invoice, company: Company, services: dict
     invoice.currency = form.currency.data or company.currency
     invoice.status = form.status.data
     invoice.payment_term = db.session.get(PaymentTerm, form.payment_term.data) if form.payment_term.data else None
-    invoice.discount_percent = form.discount_percent.data or Decimal(0)
     invoice.notes = form.notes.data or ""
     invoice.taxes = [taxes[i] for i in form.taxes.data or []]
     invoice.due_date = form.due_date.data or invoice.default_due_date()
     invoice.lines = [
         _line(position, line, services.get(line.service.data), taxes)
         for position, line in enumerate(form.filled_lines(), start=1)
+    ]
+    invoice.adjustments = [
+        InvoiceAdjustment(position=position, kind=a.kind.data, percent=a.percent.data, amount=a.amount.data,
+                          reason=a.reason.data, taxed=a.kind.data == "allowance" or bool(a.taxed.data))
+        for position, a in enumerate(form.filled_adjustments(), start=1)
     ]
 
 
@@ -229,5 +253,8 @@ def _line(position: int, line, service: Service | None, taxes: dict) -> InvoiceL
         quantity=line.quantity.data if line.quantity.data is not None else Decimal(1),
         unit_price=unit_price,
         discount_percent=line.discount_percent.data or Decimal(0),
+        discount_amount=line.discount_amount.data or Decimal(0),
+        charge_percent=line.charge_percent.data or Decimal(0),
+        charge_amount=line.charge_amount.data or Decimal(0),
         taxes=[taxes[i] for i in line.taxes.data or []],
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hookimpl
 
-from erp_host_b2brouter import account_check, api_facts, invoices, push, webhook
+from erp_host_b2brouter import account_check, api_facts, invoices, preview, push, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
 from erp_host_b2brouter.errors import ApiError, failure
 
@@ -37,6 +37,12 @@ def validate_config(config, context):
 def create_remote_invoice(invoice, config, context, attempt_id):
     settings = Settings.from_config(config)
     return push.create(invoice, settings, context, attempt_id, settings.client(context))
+
+
+@hookimpl
+def preview_remote_totals(invoice, config, context):
+    settings = Settings.from_config(config)
+    return preview.predict(invoice, settings, context, settings.client())
 
 
 @hookimpl

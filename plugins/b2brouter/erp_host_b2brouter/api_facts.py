@@ -60,6 +60,14 @@ CODE_VERSION_HOST_MISMATCH = "api_version_subdomain_mismatch"
 # --- calculation settings on the account object [§6] ----------------------------
 
 CALCULATION_FIELDS = ("rounding_method", "round_before_sum", "apply_taxes_per_line")
+#: How B2BRouter computes totals, as far as it is documented: haltr's rules
+#: [HISTORICAL] for the line nets, ``round_before_sum`` and the spread of
+#: invoice-level allowances/charges over the tax bases; the reference's
+#: reading of ``apply_taxes_per_line`` [INFERRED]: taxes computed and rounded
+#: per line, so it overlaps with ``round_before_sum``. The host follows the
+#: same rule (``host.money``), so the preview is ``host.recalculate`` with the
+#: account's settings; the sandbox (``sandbox/calc.py``) implements it on its own.
+CALCULATION_RULE = "haltr"
 #: Only ``half_up`` was seen live; the other two come from haltr [HISTORICAL].
 ROUNDING_METHODS = ("half_up", "bankers", "truncate")
 #: Wording of the web-app section is from the Protemos wiki; the labels of the
@@ -94,6 +102,13 @@ VAT_SCHEMES = {
 SUPPORTED_CURRENCIES = frozenset(
     "EUR USD GBP CHF SEK NOK DKK PLN CZK RON BGN HUF CAD AUD MXN BRL".split()
 )
+#: Reason text of an ``allowance_charges_attributes`` entry. The name is
+#: [UNKNOWN] (credit-send-payment reference §6: "probably ``reason``"); EN 16931
+#: needs one per document-level allowance/charge (BT-97/BT-104).
+ALLOWANCE_CHARGE_REASON_FIELD = "reason"
+#: Whether a charge is taxed: ``apply_taxes`` replaced ``apply_taxes_to_charge``
+#: in 2026-03-02 [CONFIRMED-official, PHP SDK CHANGELOG 1.1.0].
+CHARGE_TAXED_FIELD = "apply_taxes"
 #: Free-text payment term field [INFERRED from the legacy create example].
 PAYMENT_TERMS_FIELD = "payment_terms"
 #: Rejection reason and send errors on the invoice object [CONFIRMED-3rd-party,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from host import ClientData, InvoiceData, RemoteInvoice
+from host import ClientData, InvoiceData, RemoteInvoice, RemoteTaxLine
 
 from erp_host_b2brouter import api_facts
 
@@ -41,7 +41,30 @@ def problems(invoice: InvoiceData) -> list[str]:
             if tax.category not in api_facts.TAX_CATEGORIES:
                 found.append(f"{label}: tax “{tax.name}” has category “{tax.category}”, which B2BRouter does not "
                              f"know (known: {', '.join(api_facts.TAX_CATEGORIES)}).")
+    for position, adjustment in enumerate(invoice.allowance_charges, start=1):
+        if not (adjustment.reason or "").strip():
+            found.append(f"Invoice {'discount' if adjustment.kind == 'allowance' else 'charge'} {position} has no "
+                         "reason; an e-invoice needs one for each (EN 16931 BT-97/BT-104).")
+    if all(line.taxes and all(_is_percent(t.percent) for t in line.taxes) for line in invoice.lines):
+        found.extend(vat_base_problems(invoice))  # lines without a (percentage) tax are reported above
     return found
+
+
+def vat_base_problems(invoice: InvoiceData) -> list[str]:
+    """EN 16931 BR-CO-13: the VAT bases (plus untaxed charges) must add up to the total without taxes."""
+    if not invoice.lines:
+        return []
+    vat_bases = sum((t.base for t in invoice.tax_totals if t.tax.percent >= 0), Decimal(0))
+    untaxed = sum((a.amount for a in invoice.allowance_charges if a.kind == "charge" and not a.taxed), Decimal(0))
+    if vat_bases + untaxed == invoice.tax_exclusive_total:
+        return []
+    return [
+        f"The VAT bases add up to {vat_bases + untaxed} {invoice.currency}, not to the total without taxes "
+        f"{invoice.tax_exclusive_total} {invoice.currency}; an e-invoice must make them equal (EN 16931 BR-CO-13), "
+        "so B2BRouter would refuse it. Give every line exactly one VAT tax (withholdings aside), or, when the "
+        "invoice discounts or charges split into shares that round apart across rates, give them as line "
+        "discounts or charges instead."
+    ]
 
 
 def _is_percent(value) -> bool:
@@ -76,8 +99,27 @@ def contact_payload(client: ClientData) -> dict:
     }
 
 
-def _allowance(percent: Decimal) -> list[dict]:
-    return [{"allowance_charge_indicator": "allowance", "percentage": percent}] if percent else []
+def _line_allowances_charges(line) -> list[dict]:
+    """The line's discounts and charges, each as a percent or an amount entry."""
+    entries = []
+    for kind, percent, amount in (("allowance", line.discount_percent, line.discount_amount),
+                                  ("charge", line.charge_percent, line.charge_amount)):
+        if percent:
+            entries.append({"allowance_charge_indicator": kind, "percentage": percent})
+        if amount:
+            entries.append({"allowance_charge_indicator": kind, "amount": amount})
+    return entries
+
+
+def _invoice_allowance_charge(adjustment) -> dict:
+    entry = {"allowance_charge_indicator": adjustment.kind, api_facts.ALLOWANCE_CHARGE_REASON_FIELD: adjustment.reason}
+    if adjustment.percent is not None:
+        entry["percentage"] = adjustment.percent
+    else:
+        entry["amount"] = adjustment.amount
+    if adjustment.kind == "charge":
+        entry[api_facts.CHARGE_TAXED_FIELD] = adjustment.taxed
+    return entry
 
 
 def invoice_payload(invoice: InvoiceData, contact_id) -> dict:
@@ -90,8 +132,9 @@ def invoice_payload(invoice: InvoiceData, contact_id) -> dict:
             "price": line.unit_price,
             "taxes_attributes": [{"name": t.name, "category": t.category, "percent": t.percent} for t in line.taxes],
         }
-        if line.discount_percent:
-            entry["allowance_charges_attributes"] = _allowance(line.discount_percent)
+        adjustments = _line_allowances_charges(line)
+        if adjustments:
+            entry["allowance_charges_attributes"] = adjustments
         lines.append(entry)
     payload = {
         "type": api_facts.INVOICE_TYPE,
@@ -102,8 +145,8 @@ def invoice_payload(invoice: InvoiceData, contact_id) -> dict:
         "contact_id": contact_id,
         "invoice_lines_attributes": lines,
     }
-    if invoice.discount_percent:
-        payload["allowance_charges_attributes"] = _allowance(invoice.discount_percent)
+    if invoice.allowance_charges:
+        payload["allowance_charges_attributes"] = [_invoice_allowance_charge(a) for a in invoice.allowance_charges]
     if invoice.payment_term:
         payload[api_facts.PAYMENT_TERMS_FIELD] = invoice.payment_term.name
     if invoice.notes:
@@ -154,7 +197,19 @@ def remote_invoice(data: dict, url: str) -> RemoteInvoice:
         contact_name=contact.get("name"),
         state_detail=state_detail(data),
         final=data.get("state") in api_facts.FINAL_STATES,
+        tax_lines=_tax_lines(data),
     )
+
+
+def _tax_lines(data: dict) -> tuple[RemoteTaxLine, ...]:
+    """The ``taxes`` array; each element's shape is [UNKNOWN] beyond haltr's ``{name, base, amount}`` plus percent."""
+    found = []
+    for tax in data.get("taxes") or ():
+        if not isinstance(tax, dict) or _decimal(tax.get("amount")) is None or _decimal(tax.get("percent")) is None:
+            continue
+        found.append(RemoteTaxLine(name=str(tax.get("name") or "tax"), percent=_decimal(tax["percent"]),
+                                   amount=_decimal(tax["amount"]), base=_decimal(tax.get("base"))))
+    return tuple(found)
 
 
 def differences(invoice: InvoiceData, data: dict, contact_code: str | None) -> list[str]:

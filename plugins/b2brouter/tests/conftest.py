@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from host import ClientData, InvoiceData, LineData, PaymentTermData, TaxData, TaxTotal
+from host import AllowanceCharge, ClientData, InvoiceData, LineData, PaymentTermData, TaxData, TaxTotal
 from host.testing.context import make_context
 
 from erp_host_b2brouter.sandbox.testing import run_sandbox
@@ -52,22 +52,24 @@ def line(description="Translation EN>ES", quantity="3", price="33.33", discount=
 
 
 def invoice_data(number="INV-2025-0100", lines=None, client=None, **overrides) -> InvoiceData:
-    """A host invoice; totals are computed here the simple way (per-rate rounding, half up)."""
+    """A host invoice; totals are computed here the simple way: half up, taxes rounded once per
+    rate, an invoice discount spread as haltr does (rate nets less their rounded share)."""
+    cent = Decimal("0.01")
     lines = tuple(lines if lines is not None else (line(), line("Proofreading", "2", "12.345")))
     discount = Decimal(overrides.pop("discount_percent", "0"))
     subtotal = sum((l.net for l in lines), Decimal(0))
-    discount_amount = (subtotal * discount / 100).quantize(Decimal("0.01"))
-    bases: dict[TaxData, Decimal] = {}
+    discount_amount = (subtotal * discount / 100).quantize(cent)
+    rate_nets: dict[TaxData, Decimal] = {}
     for l in lines:
         for tax in (t for t in l.taxes if t.percent is not None):
-            bases[tax] = bases.get(tax, Decimal(0)) + l.net * (1 - discount / 100)
-    tax_totals = tuple(TaxTotal(tax, b.quantize(Decimal("0.01")),
-                                (b.quantize(Decimal("0.01")) * tax.percent / 100).quantize(Decimal("0.01")))
-                       for tax, b in bases.items())
+            rate_nets[tax] = rate_nets.get(tax, Decimal(0)) + l.net
+    bases = {tax: n - (n * discount_amount / subtotal).quantize(cent) if subtotal else n for tax, n in rate_nets.items()}
+    tax_totals = tuple(TaxTotal(tax, b, (b * tax.percent / 100).quantize(cent)) for tax, b in bases.items())
+    allowances = (AllowanceCharge("allowance", "Discount", discount_amount, discount),) if discount else ()
     values = dict(
         id=1, number=number, status="issued", issue_date=date(2025, 11, 20), due_date=date(2025, 12, 20),
-        currency="EUR", client=client or client_data(), lines=lines, discount_percent=discount,
-        payment_term=PaymentTermData("30 days", 30), subtotal=subtotal, discount_amount=discount_amount,
+        currency="EUR", client=client or client_data(), lines=lines, payment_term=PaymentTermData("30 days", 30),
+        subtotal=subtotal, allowance_charges=allowances, tax_exclusive_total=subtotal - discount_amount,
         tax_totals=tax_totals, total=subtotal - discount_amount + sum((t.amount for t in tax_totals), Decimal(0)),
         notes="",
     )

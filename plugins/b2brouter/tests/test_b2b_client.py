@@ -110,7 +110,8 @@ def test_create_invoice_body_follows_the_reference(api, mocked, make_invoice):
     assert body["invoice_lines_attributes"][1] == {
         "description": "Proofreading", "quantity": 2.0, "price": 12.345,
         "taxes_attributes": [{"name": "IVA", "category": "S", "percent": 21.0}]}
-    assert body["allowance_charges_attributes"] == [{"allowance_charge_indicator": "allowance", "percentage": 5.0}]
+    assert body["allowance_charges_attributes"] == [
+        {"allowance_charge_indicator": "allowance", "reason": "Discount", "percentage": 5.0}]
     assert body["payment_terms"] == "30 days"
 
 

@@ -187,7 +187,7 @@ def test_different_calculation_settings_give_a_different_total(sandbox, config, 
     ten = TaxData(name="IVA", percent=Decimal(10), category="AA")
     invoice = make_invoice(lines=[make_line(f"Item {n}", "1", "0.05", taxes=(ten,)) for n in range(3)])
     assert invoice.total == Decimal("0.17")  # 0.15 + round(0.015)
-    sandbox.control(f"accounts/{MAIN_ACCOUNT}", round_before_sum=True)
+    sandbox.control(f"accounts/{MAIN_ACCOUNT}", round_before_sum=True, apply_taxes_per_line=False)
     result = plugin.create_remote_invoice(invoice=invoice, config=config, context=context, attempt_id="a-1")
     assert result.ok and result.remote.total == Decimal("0.18")  # 0.15 + 3 x round(0.005)
 
@@ -396,3 +396,28 @@ def test_attempts_older_than_the_keep_period_are_dropped(sandbox, config, contex
     plugin.create_remote_invoice(invoice=make_invoice(number="INV-KEEP-1"), config=config, context=context, attempt_id="k-1")
     assert ATTEMPT_PREFIX + "ancient" not in context.state
     assert {ATTEMPT_PREFIX + "recent", ATTEMPT_PREFIX + "k-1"} <= set(context.state)
+
+
+def test_preview_uses_the_account_settings_and_names_what_differs(sandbox, config, context, make_invoice, make_line):
+    # three lines of 0.05 at 10 %: this app (rounded once per rate) 0.15 + r(0.015) = 0.17;
+    # the account rounds before sum: 0.15 + 3 x r(0.005) = 0.18
+    ten = TaxData(name="IVA", percent=Decimal(10), category="AA")
+    invoice = make_invoice(lines=[make_line(f"Item {n}", "1", "0.05", taxes=(ten,)) for n in range(3)])
+    sandbox.control(f"accounts/{MAIN_ACCOUNT}", round_before_sum=True, apply_taxes_per_line=False)
+    predicted = plugin.preview_remote_totals(invoice=invoice, config=config, context=context)
+    assert predicted.total == Decimal("0.18")
+    assert [(t.tax, t.amount, t.detail) for t in predicted.tax_lines] == [
+        (ten, Decimal("0.03"), "round half up, each line's tax rounded, then summed")]
+    assert any("Round before sum" in advice for advice in predicted.advice)
+    created = plugin.create_remote_invoice(invoice=invoice, config=config, context=context, attempt_id="a-1")
+    assert created.remote.total == predicted.total  # the sandbox computes what was predicted
+    assert [(t.percent, t.amount) for t in created.remote.tax_lines] == [(Decimal(10), Decimal("0.03"))]
+
+
+def test_preview_refuses_a_setting_without_known_meaning(sandbox, config, context, make_invoice):
+    sandbox.store.accounts[MAIN_ACCOUNT]["rounding_method"] = "up"
+    result = plugin.preview_remote_totals(invoice=make_invoice(), config=config, context=context)
+    assert not result.ok and result.sent is False
+    assert "Rounding method is “up”, a value whose meaning is not documented" in result.problems[0]
+    plate = plugin.validate_config(config=config, context=context).messages[0]
+    assert plate.level == "warning" and plate.text.startswith("B2BRouter uses a calculation setting")

@@ -10,7 +10,7 @@ import hashlib
 
 from host import Action, Message, ProviderInfo, RemotePage, Result, hookimpl
 
-from erp_host_quickbooks import connection, oauth, tokens
+from erp_host_quickbooks import connection, oauth, preview, tokens
 from erp_host_quickbooks.client import TIMEOUT, QuickBooksClient
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.endpoints import for_config
@@ -162,6 +162,21 @@ def create_remote_invoice(invoice, config, context, attempt_id):
         messages=tuple(Message("info", text) for text in plan.warnings),
         request_id=client.last_request_id,
     )
+
+
+@hookimpl
+def preview_remote_totals(invoice, config, context):
+    if not _connected(context):
+        return Result.blocked([CONNECT_FIRST])
+    client = QuickBooksClient(config, context)
+    try:
+        lookups = Lookups(client)
+        plan, problems = check(invoice, lookups.settings(), lookups)
+    except QuickBooksError as error:
+        return _failure(error, sent=False)
+    if problems:
+        return Result.blocked(problems, "QuickBooks needs these before the invoice can be created:")
+    return preview.predict(invoice, plan)
 
 
 @hookimpl

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from host import RemoteInvoice
+from host import RemoteInvoice, RemoteTaxLine
 
 from erp_host_quickbooks.lookups import CompanySettings, Lookups
 
@@ -31,6 +31,7 @@ class Plan:
     items: dict[str, dict]
     term: dict | None
     tax_code: dict | None
+    tax_rates: list[tuple[str, Decimal]]  # the tax code's component rates
     send_number: bool
     send_currency: bool
     warnings: list[str] = field(default_factory=list)
@@ -164,6 +165,18 @@ def check(invoice, settings: CompanySettings, lookups: Lookups) -> tuple[Plan | 
                     f"{tax.percent.normalize()}%. Make the rates agree."
                 )
 
+    # invoice-level charges and credit notes
+    for charge in (a for a in invoice.allowance_charges if a.kind == "charge"):
+        problems.append(
+            f"The invoice charge “{charge.reason}” ({charge.amount} {currency}) has no QuickBooks counterpart: a "
+            "QuickBooks invoice has no invoice-level charges. Add it as an invoice line with a service instead."
+        )
+    if invoice.is_credit_note:
+        problems.append(
+            f"The invoice total is negative ({invoice.total} {currency}): it is a credit note, and a QuickBooks "
+            "invoice cannot be negative. Create a credit memo in QuickBooks instead."
+        )
+
     # number
     number = invoice.number or ""
     if settings.custom_numbers and len(number) > MAX_DOC_NUMBER:
@@ -179,6 +192,7 @@ def check(invoice, settings: CompanySettings, lookups: Lookups) -> tuple[Plan | 
         items=dict(items),
         term=term,
         tax_code=tax_code,
+        tax_rates=lookups.tax_code_rates(tax_code) if tax_code is not None else [],
         send_number=settings.custom_numbers and bool(number),
         send_currency=settings.multicurrency,
     )
@@ -216,6 +230,19 @@ def _line(line, item: dict) -> dict:
     return result
 
 
+def discount_line(invoice) -> dict | None:
+    """QuickBooks takes one discount per invoice: a single percent allowance as a percent, else their total."""
+    allowances = [a for a in invoice.allowance_charges if a.kind == "allowance"]
+    if not allowances:
+        return None
+    if len(allowances) == 1 and allowances[0].percent is not None:
+        detail = {"PercentBased": True, "DiscountPercent": allowances[0].percent}
+    else:
+        detail = {"PercentBased": False}
+    return {"DetailType": "DiscountLineDetail", "Amount": _quantize(invoice.allowance_total),
+            "Description": "; ".join(a.reason for a in allowances)[:4000], "DiscountLineDetail": detail}
+
+
 def payload(invoice, plan: Plan) -> dict:
     body = {
         "CustomerRef": {"value": plan.customer["Id"], "name": plan.customer.get("DisplayName")},
@@ -224,14 +251,9 @@ def payload(invoice, plan: Plan) -> dict:
         "Line": [_line(line, plan.items[line.service]) for line in invoice.lines],
         "PrivateNote": f"From erp-host invoice {invoice.number}"[:4000],
     }
-    if invoice.discount_percent:
-        body["Line"].append(
-            {
-                "DetailType": "DiscountLineDetail",
-                "Amount": _quantize(invoice.discount_amount),
-                "DiscountLineDetail": {"PercentBased": True, "DiscountPercent": invoice.discount_percent},
-            }
-        )
+    discount = discount_line(invoice)
+    if discount:
+        body["Line"].append(discount)
         body["ApplyTaxAfterDiscount"] = True
     if plan.send_number:
         body["DocNumber"] = invoice.number
@@ -276,4 +298,18 @@ def to_remote(data: dict, endpoints, home_currency: str | None = None) -> Remote
         balance=balance,
         state_detail=detail,
         final=state in ("paid", "voided"),
+        tax_lines=_tax_lines(data),
     )
+
+
+def _tax_lines(data: dict) -> tuple[RemoteTaxLine, ...]:
+    """One line per component rate, as QuickBooks returns them in ``TxnTaxDetail.TaxLine``."""
+    found = []
+    for line in (data.get("TxnTaxDetail") or {}).get("TaxLine") or []:
+        detail = line.get("TaxLineDetail") or {}
+        ref = detail.get("TaxRateRef") or {}
+        found.append(RemoteTaxLine(name=str(ref.get("name") or ref.get("value") or "tax"),
+                                   percent=_decimal(detail.get("TaxPercent")) or Decimal(0),
+                                   amount=_decimal(line.get("Amount")) or Decimal(0),
+                                   base=_decimal(detail.get("NetAmountTaxable"))))
+    return tuple(found)

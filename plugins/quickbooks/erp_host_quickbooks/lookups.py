@@ -134,14 +134,18 @@ class Lookups:
     def tax_code(self, name: str) -> dict | None:
         return self._cached("taxcode", name, lambda: self._by_name("TaxCode", "Name", name))
 
-    def tax_code_percent(self, tax_code: dict) -> Decimal:
-        """The sales tax percent of a US tax code: the sum of its rates."""
+    def tax_code_rates(self, tax_code: dict) -> list[tuple[str, Decimal]]:
+        """The component rates of a US tax code (a group has several): ``(name, percent)`` each."""
 
         def fetch():
-            total = Decimal(0)
+            rates = []
             for detail in (tax_code.get("SalesTaxRateList") or {}).get("TaxRateDetail") or []:
                 rate = self.client.read("TaxRate", detail["TaxRateRef"]["value"])
-                total += Decimal(str(rate.get("RateValue") or 0))
-            return total
+                rates.append((rate.get("Name") or detail["TaxRateRef"]["value"], Decimal(str(rate.get("RateValue") or 0))))
+            return rates
 
-        return self._cached("taxpercent", tax_code.get("Id"), fetch)
+        return self._cached("taxrates", tax_code.get("Id"), fetch)
+
+    def tax_code_percent(self, tax_code: dict) -> Decimal:
+        """The sales tax percent of a US tax code: the sum of its rates."""
+        return sum((percent for _, percent in self.tax_code_rates(tax_code)), Decimal(0))

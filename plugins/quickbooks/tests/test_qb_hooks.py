@@ -15,6 +15,7 @@ from erp_host_quickbooks import client as client_module
 from erp_host_quickbooks import tokens
 from erp_host_quickbooks.sandbox.testing import approve, connect
 from host import LinkData, PaymentTermData, RemoteSearch, TaxData
+from host.integrations.preview import differences
 from host.testing import make_context, sample_line
 
 AMY = "Amy's Bird Sanctuary"
@@ -379,3 +380,30 @@ def test_sandbox_speaks_quickbooks_errors(sandbox, connected):
     no_line = requests.post(f"{api}/invoice", data=json.dumps({"CustomerRef": {"value": "1"}}), timeout=5,
                             headers={**headers, "Content-Type": "application/json"})
     assert no_line.status_code == 400 and no_line.json()["Fault"]["Error"][0]["code"] == "2020"
+
+
+def test_tucson_group_is_predicted_rate_by_rate_and_the_sandbox_agrees(plugin, config, connected, us_invoice):
+    # 100.20 at Tucson 9.1 %: this app 9.1182 -> 9.12 (total 109.32); QuickBooks rounds each rate of
+    # the group: 7.1 % -> 7.1142 -> 7.11, 2 % -> 2.004 -> 2.00, tax 9.11, total 109.31
+    tucson = TaxData("Tucson", Decimal("9.1"), "S")
+    invoice = us_invoice(lines=[sample_line(service="Hours", quantity="1", unit_price="100.20", taxes=(tucson,))])
+    assert (invoice.tax_totals[0].amount, invoice.total) == (Decimal("9.12"), Decimal("109.32"))
+    predicted = plugin.preview_remote_totals(invoice=invoice, config=config, context=connected)
+    assert predicted.total == Decimal("109.31")
+    [line] = predicted.tax_lines
+    assert (line.tax, line.amount) == (tucson, Decimal("9.11"))
+    assert line.detail == "rounding 7.1 % and 2 % separately (AZ State tax 7.11, Tucson City 2.00)"
+    assert "single-rate QuickBooks tax" in predicted.advice[0]
+    found = differences(invoice, predicted, "QuickBooks")
+    assert found[0] == ("QuickBooks would compute tax 9.11 on Tucson, rounding 7.1 % and 2 % separately "
+                        "(AZ State tax 7.11, Tucson City 2.00); this invoice says 9.12.")
+    created = create(plugin, config, connected, invoice)
+    assert created.remote.total == predicted.total  # the sandbox computes what was predicted
+    assert [(t.percent, t.amount) for t in created.remote.tax_lines] == [(Decimal("7.1"), Decimal("7.11")),
+                                                                        (Decimal(2), Decimal("2.00"))]
+
+
+def test_preview_lists_what_quickbooks_is_missing(plugin, config, connected, us_invoice):
+    result = plugin.preview_remote_totals(invoice=us_invoice(client_name="Nobody Inc"), config=config,
+                                          context=connected)
+    assert not result.ok and "No QuickBooks customer has the display name “Nobody Inc”" in result.problems[0]

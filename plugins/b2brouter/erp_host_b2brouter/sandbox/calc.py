@@ -1,19 +1,20 @@
-"""Invoice totals the way the sandbox's B2BRouter computes them.
+"""Invoice totals the way B2BRouter is documented to compute them (haltr's rules).
 
-B2BRouter's exact formulas are not public (reference §6). The sandbox uses
-the reading documented there, which is also how erp-host computes:
+Written from the reference (``b2brouter-api.md`` §6) on its own, not shared
+with the host, so the end-to-end tests see the differences a user would:
 
 - each line net (quantity × price / base quantity, less line allowances,
-  plus line charges) is rounded to cents first;
-- invoice-level allowances/charges change every line's taxable base by the
-  same proportion;
-- ``round_before_sum`` on: each line's tax is rounded, then summed per rate;
-  off: the base of each rate is summed and rounded, then taxed once;
+  plus line charges, percentages of the line amount) is rounded first;
+- each invoice-level allowance or charge is rounded on its own
+  (percentages of the sum of line nets ``GS``);
+- the taxable base of a rate is ``N − round(N × A / GS) + round(N × C / GS)``
+  (``N``: nets of the lines with that rate, ``A``: allowances, ``C``: charges
+  with ``apply_taxes``; a charge without it is in no base);
+- ``round_before_sum`` on ("round the VAT of each line, then sum") or
+  ``apply_taxes_per_line`` on (taxes computed and rounded per line): each
+  line's own base (its net less its rounded share) is taxed and rounded, then
+  summed per rate; both off: the rate's base is taxed and rounded once;
 - ``rounding_method``: ``half_up``, ``bankers`` or ``truncate``.
-
-``apply_taxes_per_line`` does not change the sandbox's totals: invoices sent
-through the API always carry taxes on each line, so there is no invoice-level
-tax list for it to choose. It is stored and reported like the other two.
 """
 from __future__ import annotations
 
@@ -25,14 +26,14 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 
 
-def _adjustment(entries, amount: Decimal) -> Decimal:
-    """The net change ``allowance_charges_attributes`` make to ``amount`` (allowances negative)."""
-    change = ZERO
-    for entry in entries or ():
-        value = Decimal(str(entry["percentage"])) * amount / HUNDRED if entry.get("percentage") is not None \
-            else Decimal(str(entry.get("amount") or 0))
-        change += value if entry.get("allowance_charge_indicator") == "charge" else -value
-    return change
+def _sign(entry: dict) -> int:
+    return 1 if entry.get("allowance_charge_indicator") == "charge" else -1
+
+
+def _value(entry: dict, of: Decimal) -> Decimal:
+    if entry.get("percentage") is not None:
+        return Decimal(str(entry["percentage"])) * of / HUNDRED
+    return Decimal(str(entry.get("amount") or 0))
 
 
 def compute(lines: list[dict], allowances: list[dict], settings: dict) -> dict:
@@ -42,6 +43,7 @@ def compute(lines: list[dict], allowances: list[dict], settings: dict) -> dict:
     negative for a discount), ``taxes`` (per rate: base and amount) and ``total``.
     """
     method = ROUNDING[settings["rounding_method"]]
+    per_line = bool(settings["round_before_sum"] or settings["apply_taxes_per_line"])
 
     def rnd(value: Decimal) -> Decimal:
         return value.quantize(CENT, rounding=method)
@@ -49,23 +51,37 @@ def compute(lines: list[dict], allowances: list[dict], settings: dict) -> dict:
     nets = []
     for line in lines:
         gross = Decimal(str(line["quantity"])) * Decimal(str(line["price"])) / Decimal(str(line.get("base_quantity") or 1))
-        nets.append(rnd(gross + _adjustment(line.get("allowance_charges_attributes"), gross)))
+        change = sum((_sign(e) * _value(e, gross) for e in line.get("allowance_charges_attributes") or ()), ZERO)
+        nets.append(rnd(gross + change))
     subtotal = sum(nets, ZERO)
-    change = rnd(_adjustment(allowances, subtotal))
-    keep = (subtotal + _adjustment(allowances, subtotal)) / subtotal if subtotal else Decimal(1)
 
-    bases: dict[tuple, Decimal] = {}
+    document_allowances = ZERO
+    taxed_charges = ZERO
+    change = ZERO
+    for entry in allowances or ():
+        amount = rnd(_value(entry, subtotal))
+        change += _sign(entry) * amount
+        if _sign(entry) < 0:
+            document_allowances += amount
+        elif entry.get("apply_taxes", True):
+            taxed_charges += amount
+
+    def base_of(net: Decimal) -> Decimal:
+        if not subtotal:
+            return net
+        return net - rnd(net * document_allowances / subtotal) + rnd(net * taxed_charges / subtotal)
+
+    nets_per_rate: dict[tuple, Decimal] = {}
     line_taxes: dict[tuple, Decimal] = {}
     for line, net in zip(lines, nets):
-        base = net * keep
         for tax in line.get("taxes_attributes") or ():
             key = (tax.get("name"), tax.get("category"), Decimal(str(tax["percent"])))
-            bases[key] = bases.get(key, ZERO) + base
-            line_taxes[key] = line_taxes.get(key, ZERO) + rnd(base * key[2] / HUNDRED)
+            nets_per_rate[key] = nets_per_rate.get(key, ZERO) + net
+            line_taxes[key] = line_taxes.get(key, ZERO) + rnd(base_of(net) * key[2] / HUNDRED)
     taxes = []
-    for key, base in bases.items():
-        rounded_base = rnd(base)
-        amount = line_taxes[key] if settings["round_before_sum"] else rnd(rounded_base * key[2] / HUNDRED)
-        taxes.append({"name": key[0], "category": key[1], "percent": key[2], "base": rounded_base, "amount": amount})
+    for key, rate_nets in nets_per_rate.items():
+        base = base_of(rate_nets)
+        amount = line_taxes[key] if per_line else rnd(base * key[2] / HUNDRED)
+        taxes.append({"name": key[0], "category": key[1], "percent": key[2], "base": base, "amount": amount})
     total = subtotal + change + sum((t["amount"] for t in taxes), ZERO)
     return {"nets": nets, "subtotal": subtotal, "allowance_total": change, "taxes": taxes, "total": total}

@@ -324,8 +324,15 @@ class Store:
                 problems.append(f"{what} need a percentage or an amount")
                 continue
             key = "percentage" if entry.get("percentage") is not None else "amount"
-            entries.append({"allowance_charge_indicator": entry["allowance_charge_indicator"],
-                            key: _decimal(entry[key], f"{what} {key}", problems) or Decimal(0)})
+            kept = {"allowance_charge_indicator": entry["allowance_charge_indicator"],
+                    key: _decimal(entry[key], f"{what} {key}", problems) or Decimal(0)}
+            if entry.get(api_facts.ALLOWANCE_CHARGE_REASON_FIELD):
+                kept[api_facts.ALLOWANCE_CHARGE_REASON_FIELD] = str(entry[api_facts.ALLOWANCE_CHARGE_REASON_FIELD])
+            if api_facts.CHARGE_TAXED_FIELD in entry:
+                if not isinstance(entry[api_facts.CHARGE_TAXED_FIELD], bool):
+                    problems.append(f"{what} apply taxes must be true or false")
+                kept[api_facts.CHARGE_TAXED_FIELD] = entry[api_facts.CHARGE_TAXED_FIELD] is not False
+            entries.append(kept)
         return entries
 
     def set_state(self, invoice: dict, state: str, errors=None, refuse_reason=None) -> dict:
