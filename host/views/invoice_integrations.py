@@ -12,8 +12,8 @@ from markupsafe import Markup
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
-from host.integrations.settings import is_enabled, registry
-from host.models import IntegrationEvent, Invoice
+from host.integrations.settings import registry
+from host.models import IntegrationEvent, Invoice, ProviderSetting, RemoteLink
 from host.views.messages import flash_result
 
 bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
@@ -23,13 +23,17 @@ PICKER_PAGE_SIZE = 20
 def panels_for(invoice: Invoice, total: Decimal) -> Markup:
     """HTML for every enabled provider that can create or link invoices, then the
     history; ``total`` is the invoice's local total, which the page already has."""
+    providers = [p for p in registry().loaded() if p.implements("create_remote_invoice") or p.implements("link")]
+    links = dict(db.session.execute(  # enabled providers, each with its link to this invoice or None
+        db.select(ProviderSetting.provider, RemoteLink)
+        .outerjoin(RemoteLink, (RemoteLink.provider == ProviderSetting.provider) & (RemoteLink.invoice_id == invoice.id))
+        .where(ProviderSetting.provider.in_([p.key for p in providers]), ProviderSetting.enabled)
+    ).all())
     panels = []
-    for provider in registry().loaded():
-        if not (provider.implements("create_remote_invoice") or provider.implements("link")):
+    for provider in providers:
+        if provider.key not in links:  # not enabled
             continue
-        if not is_enabled(provider.key):
-            continue
-        link = service.link_for(invoice, provider.key)
+        link = links[provider.key]
         panels.append({"provider": provider, "link": link, "differs": bool(link and link.remote_total is not None and link.remote_total != total)})
     events = db.session.execute(
         db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)

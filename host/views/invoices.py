@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
 from host.forms import STATUS_LABELS, InvoiceForm, options
@@ -21,6 +21,15 @@ from host.money import MINOR_UNIT_EXPONENT
 bp = Blueprint("invoices", __name__)
 BLANK_LINES = 3  # empty line rows offered under the existing ones
 PAGE_SIZE = 50
+# What the invoice page and form show, in two statements whatever the number of
+# lines: the invoice with its client, term and taxes; the lines with their
+# services and taxes (joined collections only where they cannot multiply each other).
+INVOICE_LOADING = (
+    joinedload(Invoice.client),
+    joinedload(Invoice.payment_term),
+    joinedload(Invoice.taxes),
+    selectinload(Invoice.lines).options(joinedload(InvoiceLine.service), joinedload(InvoiceLine.taxes)),
+)
 
 
 @bp.app_template_filter("money")
@@ -77,7 +86,9 @@ def index():
 
 
 def _get(invoice_id: int) -> Invoice:
-    invoice = db.session.get(Invoice, invoice_id)
+    invoice = db.session.execute(
+        db.select(Invoice).where(Invoice.id == invoice_id).options(*INVOICE_LOADING)
+    ).unique().scalar_one_or_none()
     if invoice is None:
         abort(404)
     return invoice
