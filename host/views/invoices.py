@@ -21,14 +21,15 @@ from host.money import MINOR_UNIT_EXPONENT
 bp = Blueprint("invoices", __name__)
 BLANK_LINES = 3  # empty line rows offered under the existing ones
 PAGE_SIZE = 50
-# What the invoice page and form show, in two statements whatever the number of
-# lines: the invoice with its client, term and taxes; the lines with their
-# services and taxes (joined collections only where they cannot multiply each other).
+# What the invoice page and form show, in three statements whatever the number
+# of lines: the invoice with its client, term, lines and their services; the
+# invoice's taxes; the lines' taxes. (Joining the many-to-many taxes instead
+# makes SQLite scan the whole association table.)
 INVOICE_LOADING = (
     joinedload(Invoice.client),
     joinedload(Invoice.payment_term),
-    joinedload(Invoice.taxes),
-    selectinload(Invoice.lines).options(joinedload(InvoiceLine.service), joinedload(InvoiceLine.taxes)),
+    selectinload(Invoice.taxes),
+    joinedload(Invoice.lines).options(joinedload(InvoiceLine.service), selectinload(InvoiceLine.taxes)),
 )
 
 
