@@ -55,11 +55,13 @@ def demo_command(port: int, sandbox_port: int) -> None:
     """Migrate, load demo data, start the sandboxes and serve the app on loopback."""
     from flask_migrate import upgrade
 
+    from host.app import init_migrations
     from host.demo import DEMO_USERS, load_demo
 
+    app = current_app._get_current_object()
+    init_migrations(app)
     upgrade()
     load_demo()
-    app = current_app._get_current_object()
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     sandboxes = start_sandboxes(sandbox_port)
     with app.test_request_context(base_url=app.config["PUBLIC_URL"]):
