@@ -1,4 +1,5 @@
-"""The ``erp-host`` console script: Flask's commands (``run``, ``db``) plus ours."""
+"""The ``erp-host`` console script: Flask's commands (``run``), Flask-Migrate's
+(``db``, imported only when it runs) plus ours."""
 from __future__ import annotations
 
 import importlib.metadata
@@ -6,10 +7,10 @@ import json
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from host.app import create_app
+from host.app import create_app, init_migrations
 from host.extensions import db
 from host.plugins import GROUP
 
@@ -64,13 +65,29 @@ def load_demo_command() -> None:
         click.echo(f"demo {role}: {username} / {password}")
 
 
+class MigrationsGroup(click.Group):
+    """``erp-host db``: stands in for Flask-Migrate's ``db`` group, so that
+    Alembic is imported only when a database command runs, not for
+    ``erp-host --help`` or ``erp-host plugins``."""
+
+    def __init__(self) -> None:
+        super().__init__("db", help="Perform database migrations.")
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        from flask_migrate.cli import db
+
+        if parent is not None:
+            init_migrations(parent.ensure_object(ScriptInfo).load_app())
+        return db.make_context(info_name, args, parent=parent, **extra)
+
+
 def _commands():
     from host.demo_run import demo_command
     from host.jobs.worker import jobs_command, worker_command
     from host.scaffold import new_provider
 
     return [create_user_command, plugins_command, load_demo_command, demo_command, new_provider,
-            worker_command, jobs_command]
+            worker_command, jobs_command, MigrationsGroup()]
 
 
 def version_lines() -> list[str]:

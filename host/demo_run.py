@@ -75,11 +75,13 @@ def demo_command(port: int) -> None:
     """
     from flask_migrate import upgrade
 
+    from host.app import init_migrations
     from host.demo import DEMO_USERS, load_demo
 
+    app = current_app._get_current_object()
+    init_migrations(app)
     upgrade()
     load_demo()
-    app = current_app._get_current_object()
     app.config["PUBLIC_URL"] = f"http://127.0.0.1:{port}"
     sandboxes, failures = start_sandboxes(Path(app.instance_path) / "sandboxes")
     with app.test_request_context(base_url=app.config["PUBLIC_URL"]):

@@ -1,6 +1,9 @@
-"""The Flask extensions, created unbound and initialised by ``create_app``."""
+"""The Flask extensions, created unbound and initialised by ``create_app``.
+
+Flask-Migrate (and Alembic) is set up only when migrations run: see
+:func:`host.app.init_migrations`.
+"""
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
@@ -21,7 +24,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -132,6 +133,7 @@ invoice_taxes = Table(
 
 class Invoice(db.Model):
     __tablename__ = "invoices"
+    __table_args__ = (Index("ix_invoices_issue_date_number", "issue_date", "number"),)  # the list's order
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
@@ -161,6 +163,7 @@ class Invoice(db.Model):
 
 class InvoiceLine(db.Model):
     __tablename__ = "invoice_lines"
+    __table_args__ = (Index("ix_invoice_lines_invoice_id_position", "invoice_id", "position"),)  # an invoice's lines in order
     id: Mapped[int] = mapped_column(primary_key=True)
     invoice_id: Mapped[int] = mapped_column(ForeignKey("invoices.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)

@@ -45,9 +45,8 @@ def is_enabled(key: str) -> bool:
     return bool(setting and setting.enabled)
 
 
-def settings_warnings(key: str) -> list[dict]:
+def warnings_of(setting: ProviderSetting | None) -> list[dict]:
     """The warnings of the provider's last check (the orange plate), as stored notices."""
-    setting = db.session.get(ProviderSetting, key)
     return [n for n in (setting.notices or []) if n.get("level") == "warning"] if setting else []
 
 

@@ -9,6 +9,8 @@ import dataclasses
 import logging
 from datetime import datetime, timezone
 
+from sqlalchemy import func
+
 from host.api import RemoteInvoice, Result
 from host.extensions import db
 from host.integrations.calls import provider_title
@@ -38,12 +40,11 @@ def open_job(invoice: Invoice, key: str, kinds: tuple[str, ...]) -> Job | None:
     ).scalar_one_or_none()
 
 
-def latest_job(invoice: Invoice, key: str) -> Job | None:
-    """The newest create or refresh job of ``invoice`` at ``key``: what the page reports."""
-    return db.session.execute(
-        db.select(Job).where(Job.invoice_id == invoice.id, Job.provider == key, Job.kind.in_(USER_KINDS))
-        .order_by(Job.id.desc()).limit(1)
-    ).scalar_one_or_none()
+def latest_jobs(invoice: Invoice) -> dict[str, Job]:
+    """The newest create or refresh job of ``invoice`` at each provider: what its section reports."""
+    newest = db.select(func.max(Job.id)).where(
+        Job.invoice_id == invoice.id, Job.kind.in_(USER_KINDS)).group_by(Job.provider)
+    return {job.provider: job for job in db.session.execute(db.select(Job).where(Job.id.in_(newest))).scalars()}
 
 
 def new_create_job(invoice: Invoice, key: str, username: str | None, run_id: int | None = None) -> tuple[Job, str | None]:

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import create_engine, text
 
-from host.app import create_app, psycopg_url
+from host.app import create_app, init_migrations, psycopg_url
 from host.extensions import db
 from host.plugins import Registry
 
@@ -55,6 +55,7 @@ def make_app(database_url: str, instance_path: str, registry: Registry, **config
         }
     )
     if database_url not in _MIGRATED:
+        init_migrations(app)
         with app.app_context():
             from flask_migrate import upgrade
 

@@ -12,10 +12,10 @@ from markupsafe import Markup
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.integrations import invoices as service
-from host.integrations.settings import is_enabled, registry, settings_warnings
+from host.integrations.settings import registry, warnings_of
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
-from host.models import Company, IntegrationEvent, Invoice
+from host.models import Company, IntegrationEvent, Invoice, ProviderSetting, RemoteLink
 from host.views.messages import flash_result
 
 bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
@@ -23,19 +23,26 @@ PICKER_PAGE_SIZE = 20
 
 
 def _panels(invoice: Invoice, total: Decimal) -> list[dict]:
+    """One section per enabled provider that can create or link invoices, with
+    its link, its latest job and its settings warnings: two queries in all."""
+    providers = [p for p in registry().loaded() if p.implements("create_remote_invoice") or p.implements("link")]
+    rows = {setting.provider: (setting, link) for setting, link in db.session.execute(
+        db.select(ProviderSetting, RemoteLink)
+        .outerjoin(RemoteLink, (RemoteLink.provider == ProviderSetting.provider) & (RemoteLink.invoice_id == invoice.id))
+        .where(ProviderSetting.provider.in_([p.key for p in providers]), ProviderSetting.enabled)
+    ).all()}
+    jobs_by_provider = jobs.latest_jobs(invoice)
     panels = []
-    for provider in registry().loaded():
-        if not (provider.implements("create_remote_invoice") or provider.implements("link")):
+    for provider in providers:
+        if provider.key not in rows:  # not enabled
             continue
-        if not is_enabled(provider.key):
-            continue
-        link = service.link_for(invoice, provider.key)
-        job = jobs.latest_job(invoice, provider.key)
+        setting, link = rows[provider.key]
+        job = jobs_by_provider.get(provider.key)
         panels.append({
             "provider": provider, "link": link, "job": job,
             "busy": bool(job and job.status in jobs.OPEN),
             "differs": bool(link and link.remote_total is not None and link.remote_total != total),
-            "warnings": settings_warnings(provider.key),
+            "warnings": warnings_of(setting),
         })
     return panels
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
 from host.forms import STATUS_LABELS, InvoiceForm, options
@@ -32,6 +32,16 @@ bp = Blueprint("invoices", __name__)
 BLANK_LINES = 3  # empty line rows offered under the existing ones
 BLANK_ADJUSTMENTS = 2  # empty discount/charge rows offered under the existing ones
 PAGE_SIZE = 50
+# What the invoice page and form show, in three statements whatever the number
+# of lines: the invoice with its client, term, lines and their services; the
+# invoice's taxes; the lines' taxes. (Joining the many-to-many taxes instead
+# makes SQLite scan the whole association table.)
+INVOICE_LOADING = (
+    joinedload(Invoice.client),
+    joinedload(Invoice.payment_term),
+    selectinload(Invoice.taxes),
+    joinedload(Invoice.lines).options(joinedload(InvoiceLine.service), selectinload(InvoiceLine.taxes)),
+)
 
 
 @bp.app_template_filter("money")
@@ -100,7 +110,9 @@ def index():
 
 
 def _get(invoice_id: int) -> Invoice:
-    invoice = db.session.get(Invoice, invoice_id)
+    invoice = db.session.execute(
+        db.select(Invoice).where(Invoice.id == invoice_id).options(*INVOICE_LOADING)
+    ).unique().scalar_one_or_none()
     if invoice is None:
         abort(404)
     return invoice

@@ -4,14 +4,16 @@ Authlib builds the authorization URL and performs the code exchange and the
 refresh (client authentication with HTTP Basic, form bodies). Intuit's revoke
 endpoint wants a JSON body, which Authlib's RFC 7009 helper does not send, so
 ``revoke`` posts it through the same session with Authlib's Basic client auth.
+
+Authlib takes about 200 ms to import, so it is imported on the first token
+call, not when the plugin loads.
 """
 from __future__ import annotations
 
+import functools
 import time
 
 import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
 
 from erp_host_quickbooks.endpoints import SCOPE, Endpoints
 
@@ -30,23 +32,29 @@ class OAuthFailure(Exception):
         self.body = body
 
 
-class _Session(OAuth2Session):
-    """Keeps the last token response so failures carry Intuit's ``intuit_tid``."""
+@functools.cache
+def _session_class():
+    from authlib.integrations.requests_client import OAuth2Session
 
-    last_response = None
+    class Session(OAuth2Session):
+        """Keeps the last token response so failures carry Intuit's ``intuit_tid``."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for hook in ("access_token_response", "refresh_token_response"):
-            self.register_compliance_hook(hook, self._remember)
+        last_response = None
 
-    def _remember(self, response):
-        self.last_response = response
-        return response
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            for hook in ("access_token_response", "refresh_token_response"):
+                self.register_compliance_hook(hook, self._remember)
+
+        def _remember(self, response):
+            self.last_response = response
+            return response
+
+    return Session
 
 
-def _session(config: dict, redirect_uri: str | None = None) -> _Session:
-    return _Session(
+def _session(config: dict, redirect_uri: str | None = None):
+    return _session_class()(
         client_id=config["client_id"],
         client_secret=config["client_secret"],
         token_endpoint_auth_method="client_secret_basic",
@@ -73,7 +81,9 @@ def _stored(token: dict) -> dict:
     }
 
 
-def _call(session: _Session, func, *args, **kwargs) -> dict:
+def _call(session, func, *args, **kwargs) -> dict:
+    from authlib.integrations.base_client import OAuthError
+
     try:
         return _stored(func(*args, **kwargs))
     except OAuthError as exc:
