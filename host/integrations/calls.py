@@ -13,6 +13,7 @@ from host.api import Message, RemoteDocument, RemotePage, Result, WebhookRespons
 from host.integrations.history import redact
 from host.integrations.settings import load_config, make_context, registry, stored_secret_values
 from host.plugins import Provider
+from host.secrets import SecretUnreadable
 
 log = logging.getLogger("host.integrations")
 
@@ -38,7 +39,10 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
     Returns what the hook returned or, when the plugin raised or answered with
     the wrong type, a failed ``Result`` saying so (details for the history).
     """
-    config = load_config(provider) if config is None else config
+    try:
+        config = load_config(provider) if config is None else config
+    except SecretUnreadable as problem:
+        return Result.failure(str(problem))
     context = make_context(provider.key, username)
     title = provider_title(provider)
     try:

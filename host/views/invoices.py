@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from host.extensions import db
+from host.inputs import MAX_PAGE, int_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
 from host.models import INVOICE_STATUSES, Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax
@@ -51,7 +52,7 @@ def _date_arg(name: str) -> date | None:
 def index():
     query = db.select(Invoice).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
     filters = {
-        "client": request.args.get("client", type=int),
+        "client": int_arg("client"),
         "status": request.args.get("status", ""),
         "date_from": _date_arg("date_from"),
         "date_to": _date_arg("date_to"),
@@ -69,7 +70,7 @@ def index():
         selectinload(Invoice.taxes),
         selectinload(Invoice.lines).selectinload(InvoiceLine.taxes),
     )
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     company = Company.get()
     rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
