@@ -83,6 +83,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
         create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    inputs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     csrf.init_app(app)
@@ -96,7 +97,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from host import auth, views
 
-    inputs.init_app(app)
     headers.init_app(app)
     auth.init_app(app)
     views.register(app)

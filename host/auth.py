@@ -110,4 +110,4 @@ def create_user(username: str, password: str, role: str) -> User:
 def init_app(app):
     app.register_blueprint(bp)
     app.before_request(_require_login)
-    throttle.init_app(app, login)
+    throttle.init_app(app, "auth.login")

@@ -1,5 +1,9 @@
 """Guards on what any request may carry, so ordinary bad input is a 4xx, never a 500.
 
+- Bodies without a Content-Length (chunked): Werkzeug stops reading them at
+  ``MAX_CONTENT_LENGTH`` without an error, so a cut-off form would be parsed
+  as if complete. They are read here, one byte past the limit, and refused
+  whole (413) when longer. (The webhook bounds its own body.)
 - NUL characters: PostgreSQL text columns cannot store them (the driver
   raises), so a request carrying one in its query or form is refused whole.
 - Whole numbers in URLs and query strings: the database stores 64-bit
@@ -7,7 +11,7 @@
 """
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 MAX_INT64 = 2**63 - 1
@@ -36,6 +40,15 @@ def int_arg(name: str, default: int | None = None, high: int = MAX_INT64) -> int
     return number
 
 
+def _refuse_unsized_excess() -> None:
+    if request.content_length is not None or request.endpoint == "hooks.webhook":
+        return
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    request.max_content_length = limit + 1
+    if len(request.get_data(cache=True)) > limit:
+        abort(413)
+
+
 def _refuse_nul() -> None:
     values = list(request.args.keys()) + list(request.args.values()) + [request.path]
     if request.mimetype in FORM_TYPES and request.endpoint != "hooks.webhook":
@@ -45,6 +58,8 @@ def _refuse_nul() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Call before the blueprints are registered (the converter applies to rules added later)."""
+    """Call before the blueprints are registered (the converter applies to rules
+    added later) and before CSRFProtect (whose check reads the form)."""
     app.url_map.converters["int"] = BoundedIntConverter
+    app.before_request(_refuse_unsized_excess)
     app.before_request(_refuse_nul)

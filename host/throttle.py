@@ -48,14 +48,17 @@ def _too_many(_error):
     return response
 
 
-def init_app(app: Flask, login_view) -> None:
-    """Throttle POSTs to ``login_view`` (one limiter per app, so apps never share counters in memory)."""
+def init_app(app: Flask, endpoint: str) -> None:
+    """Throttle POSTs to ``endpoint`` (already registered). One limiter per app,
+    so apps never share in-memory counters. Flask-Limiter applies decorated
+    limits when the decorated function runs, hence the view is replaced by it."""
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     limiter = Limiter(get_remote_address, app=app)
-    limiter.limit(lambda: app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account,
-                  methods=["POST"], deduct_when=_failed)(login_view)
-    limiter.limit(lambda: app.config["LOGIN_LIMIT_PER_ADDRESS"], key_func=get_remote_address,
-                  methods=["POST"], deduct_when=_failed)(login_view)
+    view = app.view_functions[endpoint]
+    for setting, key_func in (("LOGIN_LIMIT_PER_ACCOUNT", _account), ("LOGIN_LIMIT_PER_ADDRESS", get_remote_address)):
+        view = limiter.limit(lambda setting=setting: app.config[setting], key_func=key_func,
+                             methods=["POST"], deduct_when=_failed)(view)
+    app.view_functions[endpoint] = view
     app.extensions["erp_host_limiter"] = limiter
     app.register_error_handler(429, _too_many)
