@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter
 
 MAX_INT64 = 2**63 - 1
 MAX_PAGE = 10**9  # page * page size must stay a 64-bit offset
+MAX_SEARCH = 200  # SQLite refuses LIKE patterns over 50,000 bytes; no real search is near 200
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -38,6 +39,14 @@ def int_arg(name: str, default: int | None = None, high: int = MAX_INT64) -> int
     if abs(number) > high:
         abort(400, description=f"The “{name}” parameter is out of range (at most {high}).")
     return number
+
+
+def search_arg(name: str = "q") -> str:
+    """A search text from the query string, stripped; 400 when longer than ``MAX_SEARCH``."""
+    value = request.args.get(name, "").strip()
+    if len(value) > MAX_SEARCH:
+        abort(400, description=f"The search text is too long (at most {MAX_SEARCH} characters).")
+    return value
 
 
 def _refuse_unsized_excess() -> None:

@@ -146,3 +146,9 @@ def test_an_invoice_with_more_than_500_lines_is_refused(user, snapshot):
 
 def test_an_invoice_with_500_lines_is_accepted(user):
     assert user.post("/invoices/new", data=invoice_form(**lines(MAX_INVOICE_LINES))).status_code == 302
+
+
+def test_an_overlong_search_text_is_refused(user):
+    response = user.get("/clients?q=" + "x" * 60_000)
+    assert response.status_code == 400
+    assert "search text is too long" in response.text
