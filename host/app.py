@@ -59,7 +59,11 @@ def _sqlite_foreign_keys(dbapi_connection, _record):
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. ``test_config`` may set any Flask setting, plus
     ``PROVIDER_REGISTRY`` (a ready :class:`host.plugins.Registry`) to skip
-    entry-point loading."""
+    entry-point loading.
+
+    Raises :class:`host.keys.KeyProblem` when stored secrets exist and the
+    encryption key is missing or does not open them (``CHECK_ENCRYPTION_KEY``
+    false skips that, and leaves secrets unusable: only for ``forget-secrets``)."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("ERP_HOST_INSTANCE") or None
     app = Flask(__name__, instance_path=instance_path)
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -96,28 +96,31 @@ def fernet_for(keys: list[bytes]) -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
-def _tables_ready() -> bool:
-    """False before ``erp-host db upgrade`` has created the tables (nothing stored yet)."""
-    inspector = inspect(db.engine)
-    return inspector.has_table(ProviderSecret.__tablename__) and inspector.has_table(KeyCanary.__tablename__)
+def _canary() -> KeyCanary | None:
+    """The canary row; None also before the migration that adds its table."""
+    if not inspect(db.engine).has_table(KeyCanary.__tablename__):
+        return None
+    return db.session.get(KeyCanary, 1)
 
 
-def _unreadable(fernet: MultiFernet) -> list[str]:
-    """Names of the canary and the stored secrets that ``fernet`` cannot open."""
-    names = []
-    canary = db.session.get(KeyCanary, 1)
+def _stored_tokens() -> list[tuple[str, str]]:
+    """(name, ciphertext) of the canary and of every stored secret; empty before
+    ``erp-host db upgrade`` has created the tables."""
+    if not inspect(db.engine).has_table(ProviderSecret.__tablename__):
+        return []
+    canary = _canary()
     rows = db.session.execute(db.select(ProviderSecret)).scalars().all()
-    tokens = ([("key canary", canary.ciphertext)] if canary else []) + [(f"{r.provider} {r.name}", r.ciphertext) for r in rows]
+    return ([("key canary", canary.ciphertext)] if canary else []) + [(f"{r.provider} {r.name}", r.ciphertext) for r in rows]
+
+
+def _unreadable(fernet: MultiFernet, tokens: list[tuple[str, str]]) -> list[str]:
+    names = []
     for name, token in tokens:
         try:
             fernet.decrypt(token.encode())
         except InvalidToken:
             names.append(name)
     return names
-
-
-def _anything_stored() -> bool:
-    return db.session.get(KeyCanary, 1) is not None or db.session.execute(db.select(ProviderSecret.id).limit(1)).first() is not None
 
 
 def load_keys(source: KeySource) -> list[bytes]:
@@ -128,10 +131,10 @@ def load_keys(source: KeySource) -> list[bytes]:
     not open them: nothing is changed then.
     """
     keys = source.read()
-    ready = _tables_ready()
     try:
+        tokens = _stored_tokens()
         if keys is None:
-            if ready and _anything_stored():
+            if tokens:
                 raise KeyProblem(
                     f"Provider secrets are stored in the database but {source.describe()} is missing and "
                     f"{KEY_ENV} is not set. Restore the key file from your backup (or set {KEY_ENV}); "
@@ -139,10 +142,10 @@ def load_keys(source: KeySource) -> list[bytes]:
                 )
             keys = [Fernet.generate_key()]
             source.write(keys)
-        elif ready:
-            unreadable = _unreadable(fernet_for(keys))
+        else:
+            unreadable = _unreadable(fernet_for(keys), tokens)
             if unreadable:
-                canary = db.session.get(KeyCanary, 1)
+                canary = _canary()
                 written_with = f" (they were written with key {canary.fingerprint})" if canary else ""
                 raise KeyProblem(
                     f"The key in {source.describe()} (fingerprint {fingerprint(keys[0])}) does not decrypt "

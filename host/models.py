@@ -55,8 +55,6 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
 
     def get_id(self) -> str:
-        if self.session_token is None:
-            self.session_token = new_session_token()
         return self.session_token
 
     def end_sessions(self) -> None:
