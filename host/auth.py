@@ -13,7 +13,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from host import throttle
+from host import login_throttle
 from host.extensions import db, login_manager
 from host.models import User
 
@@ -110,4 +110,4 @@ def create_user(username: str, password: str, role: str) -> User:
 def init_app(app):
     app.register_blueprint(bp)
     app.before_request(_require_login)
-    throttle.init_app(app, "auth.login")
+    login_throttle.init_app(app, "auth.login")
