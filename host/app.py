@@ -9,12 +9,16 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from host import headers, inputs
 from host.extensions import csrf, db, login_manager
 from host.jobs import queue
+from host.keys import KeySource, load_keys
 from host.plugins import Registry, registry_from_env
-from host.secrets import instance_secret, load_or_create_key
+from host.secrets import instance_secret
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
+MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a 500-line invoice form is well under 1 MiB
+MAX_FORM_FIELD_BYTES = 64 * 1024  # the longest text field (notes) is 5,000 characters
 
 
 def psycopg_url(url: str) -> str:
@@ -27,6 +31,17 @@ def psycopg_url(url: str) -> str:
 
 def database_url(instance_path: str, environ=os.environ) -> str:
     return psycopg_url(environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'erp-host.sqlite'}")
+
+
+def create_sqlite_file(url: str) -> None:
+    """Create a SQLite database file with mode 0600 before SQLite does (0644):
+    it holds password hashes and encrypted secrets."""
+    prefix = "sqlite:///"
+    path = url[len(prefix):].split("?", 1)[0] if url.startswith(prefix) else ""
+    if not path or path == ":memory:" or Path(path).exists():
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _secret_key(instance_path: str) -> str:
@@ -54,13 +69,20 @@ def init_migrations(app: Flask) -> None:
 def create_app(test_config: dict | None = None) -> Flask:
     """Build the app. ``test_config`` may set any Flask setting, plus
     ``PROVIDER_REGISTRY`` (a ready :class:`host.plugins.Registry`) to skip
-    entry-point loading."""
+    entry-point loading.
+
+    Raises :class:`host.keys.KeyProblem` when stored secrets exist and the
+    encryption key is missing or does not open them (``CHECK_ENCRYPTION_KEY``
+    false skips that, and leaves secrets unusable: only for ``forget-secrets``)."""
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("ERP_HOST_INSTANCE") or None
     app = Flask(__name__, instance_path=instance_path)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_FORM_FIELD_BYTES,
+        RATELIMIT_STORAGE_URI=os.environ.get("ERP_HOST_LIMITER_URL") or "memory://",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
@@ -75,14 +97,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
-    if not app.config.get("ENCRYPTION_KEY"):
-        app.config["ENCRYPTION_KEY"] = load_or_create_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+        create_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
+    inputs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
+    if app.config.get("CHECK_ENCRYPTION_KEY", True):
+        with app.app_context():
+            app.extensions["erp_host_keys"] = load_keys(KeySource.find(app.instance_path))
 
     registry: Registry = app.config.get("PROVIDER_REGISTRY") or registry_from_env()
     app.extensions["erp_host_registry"] = registry
@@ -90,6 +115,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from host import auth, views
 
+    headers.init_app(app)
     auth.init_app(app)
     views.register(app)
     return app

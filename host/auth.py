@@ -5,12 +5,15 @@ admin-only views are decorated with :func:`admin_required`.
 """
 from __future__ import annotations
 
-from functools import wraps
+import secrets
+from functools import cache, wraps
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from host import login_throttle
 from host.extensions import db, login_manager
 from host.models import User
 
@@ -19,8 +22,24 @@ PUBLIC_ENDPOINTS = {"auth.login", "static", "hooks.webhook"}
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_token: str) -> User | None:
+    """Sessions hold the user's session token (see ``User``), so a replaced token ends them."""
+    return db.session.execute(db.select(User).filter_by(session_token=session_token)).scalar_one_or_none()
+
+
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user whose password this is, or None. An unknown username costs one
+    password check too, so the answer time does not tell which usernames exist."""
+    user = db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none()
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    return user if user.check_password(password) else None
 
 
 def admin_required(view):
@@ -44,7 +63,10 @@ def _require_login():
 
 
 def _safe_next(target: str | None) -> str:
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+    """A local path to go to after logging in; anything else goes to the invoices.
+    A backslash is refused because browsers read ``/\\host`` as ``//host``."""
+    if (target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target):
         return target
     return url_for("invoices.index")
 
@@ -52,10 +74,10 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if request.method == "POST":
-        user = db.session.execute(
-            db.select(User).filter_by(username=request.form.get("username", "").strip())
-        ).scalar_one_or_none()
-        if user is None or not user.check_password(request.form.get("password", "")):
+        if not request.args.get("next", "").isprintable():
+            abort(400, description="The address to return to after logging in contains control characters.")
+        user = authenticate(request.form.get("username", "").strip(), request.form.get("password", ""))
+        if user is None:
             flash("Wrong username or password.", "error")
             return render_template("auth/login.html"), 401
         login_user(user)
@@ -66,6 +88,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    current_user.end_sessions()  # a copy of this session's cookie stops working too
+    db.session.commit()
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
@@ -86,3 +110,4 @@ def create_user(username: str, password: str, role: str) -> User:
 def init_app(app):
     app.register_blueprint(bp)
     app.before_request(_require_login)
+    login_throttle.init_app(app, "auth.login")

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from host.app import create_app, init_migrations
 from host.extensions import db
+from host.keys import KeyProblem
 from host.plugins import GROUP
 
 
@@ -81,13 +82,48 @@ class MigrationsGroup(click.Group):
         return db.make_context(info_name, args, parent=parent, **extra)
 
 
+@click.command("rotate-key")
+@with_appcontext
+def rotate_key_command() -> None:
+    """Re-encrypt every stored secret under a new encryption key.
+
+    With the key file, a new key is generated and the file updated. With
+    ERP_HOST_ENCRYPTION_KEY, set it to NEW_KEY,OLD_KEY first, then run this.
+    Stop the app first and restart it afterwards.
+    """
+    from host.keys import KeySource, fingerprint, rotate
+    from host.secrets import current_keys
+
+    source = KeySource.find(current_app.instance_path)
+    try:
+        count, key = rotate(source, current_keys())
+    except KeyProblem as problem:
+        raise click.ClickException(str(problem)) from problem
+    click.echo(f"Re-encrypted {count} secret(s) under the key with fingerprint {fingerprint(key)} "
+               f"({source.describe()}). Back up the new key; restart the app.")
+    if source.env:
+        click.echo("You may now remove the old key from ERP_HOST_ENCRYPTION_KEY.")
+
+
+@click.command("forget-secrets")
+@click.confirmation_option(prompt="Delete every stored provider secret and token? Admins must enter them again.")
+def forget_secrets_command() -> None:
+    """Delete every stored provider secret: only when the encryption key is lost for good."""
+    from host.keys import forget_secrets
+
+    app = create_app({"CHECK_ENCRYPTION_KEY": False})
+    with app.app_context():
+        count = forget_secrets()
+    click.echo(f"Deleted {count} secret(s). Restart the app; it will make a new key if the old one is gone.")
+
+
 def _commands():
     from host.demo_run import demo_command
     from host.jobs.worker import jobs_command, worker_command
     from host.scaffold import new_provider
 
     return [create_user_command, plugins_command, load_demo_command, demo_command, new_provider,
-            worker_command, jobs_command, MigrationsGroup()]
+            worker_command, jobs_command, MigrationsGroup(), rotate_key_command, forget_secrets_command]
 
 
 def version_lines() -> list[str]:
@@ -116,4 +152,7 @@ def build_cli() -> FlaskGroup:
 
 
 def main() -> None:
-    build_cli().main()
+    try:
+        build_cli().main()
+    except KeyProblem as problem:
+        raise SystemExit(f"erp-host cannot start: {problem}") from None

@@ -7,6 +7,8 @@ database columns they end in: at most 4 decimal places, and small enough for
 from __future__ import annotations
 
 import re
+import unicodedata
+from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
@@ -24,7 +26,15 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 from wtforms.widgets import TextInput
 
 from host.invoice_data import plain
@@ -53,6 +63,9 @@ STATUS_LABELS = {"draft": "Draft", "issued": "Issued", "paid": "Paid", "cancelle
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MONEY_LIMIT = Decimal("1e12")  # Numeric(16, 4) keeps 12 digits before the point
 MAX_PLACES = 4
+MAX_INVOICE_LINES = 500
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(2999, 12, 31)  # a due date = issue date + up to 3650 days
+LINE_BREAKS = "\r\n\t"
 
 
 def options(pairs) -> list[SelectChoice]:
@@ -92,6 +105,32 @@ def places(form, field) -> None:
         raise ValidationError(f"Use at most {MAX_PLACES} decimal places.")
 
 
+def _control_characters(text: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") and ch not in allowed for ch in text)
+
+
+class LineField(StringField):
+    """A one-line text: control characters and line breaks are refused (an
+    invoice number, for one, becomes a PDF file name and a header value)."""
+
+    def pre_validate(self, form):
+        if isinstance(self.data, str) and _control_characters(self.data):
+            raise ValidationError("Use one line of text without control characters.")
+
+
+class TextField(TextAreaField):
+    """Multi-line text: line breaks and tabs are fine, other control characters are not."""
+
+    def pre_validate(self, form):
+        if isinstance(self.data, str) and _control_characters(self.data, LINE_BREAKS):
+            raise ValidationError("Remove the control characters from this text.")
+
+
+def in_date_range(form, field) -> None:
+    if field.data is not None and not FIRST_DATE <= field.data <= LAST_DATE:
+        raise ValidationError(f"Use a date between {FIRST_DATE.year} and {LAST_DATE.year}.")
+
+
 class PlainDecimalField(DecimalField):
     """A Decimal input shown without the database's trailing zeros (12.5000 → 12.5).
 
@@ -104,6 +143,12 @@ class PlainDecimalField(DecimalField):
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("render_kw", {"inputmode": "decimal"})
         super().__init__(label, validators, places=None, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():  # NaN, sNaN, Infinity
+            self.data = None
+            raise ValueError("Give a number: NaN and Infinity are not numbers.")
 
     def _value(self):
         if not self.raw_data and self.data is not None and self.data.is_finite():
@@ -120,14 +165,14 @@ def number_field(label: str, required: str | None, low, high, range_message: str
 
 
 class CompanyForm(FlaskForm):
-    name = StringField("Company name", [DataRequired(), Length(max=200)], filters=[strip])
-    address = TextAreaField("Address", [Length(max=2000)], filters=[strip])
-    tax_id = StringField("Tax ID", [Length(max=50)], filters=[strip])
-    country = StringField(
+    name = LineField("Company name", [DataRequired(), Length(max=200)], filters=[strip])
+    address = TextField("Address", [Length(max=2000)], filters=[strip])
+    tax_id = LineField("Tax ID", [Length(max=50)], filters=[strip])
+    country = LineField(
         "Country", [DataRequired(), Regexp(r"^[A-Z]{2}$", message="Use the 2-letter ISO code, e.g. ES.")],
         filters=[upper],
     )
-    currency = StringField(
+    currency = LineField(
         "Home currency", [DataRequired(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
         filters=[upper],
     )
@@ -139,18 +184,18 @@ class CompanyForm(FlaskForm):
 
 
 class ClientForm(FlaskForm):
-    code = StringField("Code", [DataRequired(), Length(max=40)], filters=[strip])
-    name = StringField("Display name", [DataRequired(), Length(max=200)], filters=[strip])
-    email = StringField("Email", [Optional(), Length(max=200)], filters=[strip])
-    tax_id = StringField("Tax ID", [Length(max=50)], filters=[strip])
-    tax_scheme = StringField("Tax scheme", [Length(max=20)], filters=[strip], description="e.g. VAT, EIN.")
-    country = StringField(
+    code = LineField("Code", [DataRequired(), Length(max=40)], filters=[strip])
+    name = LineField("Display name", [DataRequired(), Length(max=200)], filters=[strip])
+    email = LineField("Email", [Optional(), Length(max=200)], filters=[strip])
+    tax_id = LineField("Tax ID", [Length(max=50)], filters=[strip])
+    tax_scheme = LineField("Tax scheme", [Length(max=20)], filters=[strip], description="e.g. VAT, EIN.")
+    country = LineField(
         "Country", [Optional(), Regexp(r"^[A-Z]{2}$", message="Use the 2-letter ISO code, e.g. ES.")],
         filters=[upper], description="2-letter ISO code, e.g. DE.",
     )
-    address = TextAreaField("Address", [Length(max=2000)], filters=[strip])
-    city = StringField("City", [Length(max=100)], filters=[strip])
-    postal_code = StringField("Postal code", [Length(max=20)], filters=[strip])
+    address = TextField("Address", [Length(max=2000)], filters=[strip])
+    city = LineField("City", [Length(max=100)], filters=[strip])
+    postal_code = LineField("Postal code", [Length(max=20)], filters=[strip])
 
     def validate_email(self, field):
         if field.data and not EMAIL.match(field.data):
@@ -158,14 +203,14 @@ class ClientForm(FlaskForm):
 
 
 class ServiceForm(FlaskForm):
-    name = StringField("Name", [DataRequired(), Length(max=200)], filters=[strip])
+    name = LineField("Name", [DataRequired(), Length(max=200)], filters=[strip])
     unit_price = number_field(
         "Unit price", "Give a unit price (0 is allowed).", 0, MONEY_LIMIT, "The price must be 0 or more."
     )
 
 
 class TaxForm(FlaskForm):
-    name = StringField("Name", [DataRequired(), Length(max=100)], filters=[strip])
+    name = LineField("Name", [DataRequired(), Length(max=100)], filters=[strip])
     percent = number_field(
         "Percent", "Give the percent (0 is allowed).", -100, 100, "The percent must be between -100 and 100.",
         description="Negative for a withholding, e.g. -15.",
@@ -174,7 +219,7 @@ class TaxForm(FlaskForm):
 
 
 class PaymentTermForm(FlaskForm):
-    name = StringField("Name", [DataRequired(), Length(max=100)], filters=[strip])
+    name = LineField("Name", [DataRequired(), Length(max=100)], filters=[strip])
     days = IntegerField(
         "Days",
         [Required("Give the number of days (0 is allowed)."), parsed,
@@ -193,7 +238,7 @@ class LineForm(Form):
     """
 
     service = SelectField("Service", coerce=int, default=0)
-    description = TextAreaField("Description", [Length(max=2000)], filters=[strip])
+    description = TextField("Description", [Length(max=2000)], filters=[strip])
     quantity = number_field("Quantity", None, -MONEY_LIMIT, MONEY_LIMIT, "The quantity is too large.",
                             description="Negative for a returned item.")
     unit_price = number_field("Unit price", None, -MONEY_LIMIT, MONEY_LIMIT, "The price is too large.")
@@ -242,19 +287,20 @@ class AdjustmentForm(Form):
 
 
 class InvoiceForm(FlaskForm):
-    number = StringField("Number", [DataRequired(), Length(max=40)], filters=[strip])
+    number = LineField("Number", [DataRequired(), Length(max=40)], filters=[strip])
     client = SelectField("Client", coerce=int, default=0)
-    issue_date = DateField("Issue date", [Required("Give the issue date."), parsed])
+    issue_date = DateField("Issue date", [Required("Give the issue date."), parsed, in_date_range])
     due_date = DateField(
-        "Due date", [Optional()], description="Left empty: the issue date plus the payment term's days."
+        "Due date", [Optional(), in_date_range],
+        description="Left empty: the issue date plus the payment term's days.",
     )
-    currency = StringField(
+    currency = LineField(
         "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
         filters=[upper], description="Left empty: the company's home currency.",
     )
     status = SelectField("Status", choices=options((s, STATUS_LABELS[s]) for s in INVOICE_STATUSES))
     payment_term = SelectField("Payment term", coerce=int, default=0)
-    notes = TextAreaField("Notes", [Length(max=5000)], filters=[strip])
+    notes = TextField("Notes", [Length(max=5000)], filters=[strip])
     taxes = SelectMultipleField("Invoice taxes", coerce=int)
     lines = FieldList(FormField(LineForm), min_entries=1)
     adjustments = FieldList(FormField(AdjustmentForm))
@@ -275,6 +321,9 @@ class InvoiceForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
+        if len(self.filled_lines()) > MAX_INVOICE_LINES:
+            self.form_errors.append(f"An invoice can have at most {MAX_INVOICE_LINES} lines; split it into several invoices.")
+            return False
         for line in self.filled_lines():
             if not line.service.data and not line.description.data:
                 line.description.errors.append("Give a description or choose a service.")

@@ -1,6 +1,7 @@
 """The ERP's tables. Schema changes go through migrations (host/migrations)."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -20,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from host.extensions import db
@@ -39,15 +40,37 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(UserMixin, db.Model):
+    """A login. Sessions carry ``session_token`` (Flask-Login's alternative ID),
+    not the row ID: logging out, a new password or a new role replaces the
+    token, so every session and cookie issued before stops working."""
+
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(10), default="user")
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        self.session_token = new_session_token()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    @validates("role")
+    def _role_change_ends_sessions(self, _key, role: str) -> str:
+        if self.role is not None and role != self.role:
+            self.end_sessions()
+        return role
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -222,6 +245,18 @@ class ProviderSecret(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     ciphertext: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class KeyCanary(db.Model):
+    """One row (id 1): a known text encrypted with the current key, and the
+    key's fingerprint. If the key cannot open it, the key changed
+    (see ``host.keys``)."""
+
+    __tablename__ = "key_canary"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(16))
+    ciphertext: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class RemoteLink(db.Model):

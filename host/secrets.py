@@ -1,17 +1,19 @@
 """Encryption at rest for provider secrets, and masking for display.
 
-The Fernet key comes from ``ERP_HOST_ENCRYPTION_KEY`` or, failing that, from
-``encryption.key`` in the instance folder, created (mode 0600) on first use.
-Losing the key makes stored secrets unreadable: admins then re-enter them.
+The keys come from :mod:`host.keys` (checked at start-up). A value that does
+not decrypt raises :class:`SecretUnreadable`: it is never taken for "not set",
+so nothing overwrites or deletes it by mistake.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
+from flask import current_app
 
 from host.extensions import db
+from host.keys import ensure_canary, fernet_for
 from host.models import ProviderSecret
 
 CONFIG_PREFIX = "config."
@@ -32,8 +34,22 @@ def instance_secret(instance_path: str, filename: str, env_var: str, make, envir
     return path.read_bytes().strip()
 
 
-def load_or_create_key(instance_path: str) -> bytes:
-    return instance_secret(instance_path, "encryption.key", "ERP_HOST_ENCRYPTION_KEY", Fernet.generate_key)
+def current_keys() -> list[bytes]:
+    """The app's encryption keys, newest first (set by ``create_app``)."""
+    return current_app.extensions["erp_host_keys"]
+
+
+class SecretUnreadable(Exception):
+    """A stored value the current key cannot decrypt (the key was lost or changed)."""
+
+    def __init__(self, provider: str, name: str):
+        super().__init__(
+            f"The stored {name} of {provider} cannot be decrypted with the current encryption key. "
+            "Restore the key it was written with (ERP_HOST_ENCRYPTION_KEY or instance/encryption.key), "
+            "or enter the value again."
+        )
+        self.provider = provider
+        self.name = name
 
 
 def mask(value: str | None) -> str:
@@ -46,8 +62,9 @@ def mask(value: str | None) -> str:
 class SecretBox:
     """Reads and writes one provider's encrypted values."""
 
-    def __init__(self, key: bytes, provider: str, prefix: str):
-        self.fernet = Fernet(key)
+    def __init__(self, keys: list[bytes], provider: str, prefix: str):
+        self.keys = keys
+        self.fernet = fernet_for(keys)
         self.provider = provider
         self.prefix = prefix
 
@@ -61,13 +78,14 @@ class SecretBox:
         ).scalar_one_or_none()
 
     def get(self, name: str) -> str | None:
+        """The value, None when none is stored; raises :class:`SecretUnreadable`."""
         row = self._row(name)
         if row is None:
             return None
         try:
             return self.fernet.decrypt(row.ciphertext.encode()).decode()
         except InvalidToken:
-            return None
+            raise SecretUnreadable(self.provider, name) from None
 
     def set(self, name: str, value: str | None) -> None:
         row = self._row(name)
@@ -76,6 +94,7 @@ class SecretBox:
                 db.session.delete(row)
             return
         ciphertext = self.fernet.encrypt(value.encode()).decode()
+        ensure_canary(self.fernet, self.keys[0])
         if row is None:
             db.session.add(ProviderSecret(provider=self.provider, name=self.prefix + name, ciphertext=ciphertext))
         else:

@@ -82,7 +82,8 @@ def test_new_form_offers_defaults_and_blank_rows(client, login, records):
     assert f'value="{date.today().isoformat()}"' in page
     assert re.search(r'<input[^>]*name="currency"[^>]*value="EUR"', page)
     assert page.count('class="line-service"') == 4  # min 1 + 3 blank rows
-    assert re.findall(r'<script src="([^"]+)"', page) == ["/static/live.js"]  # no CDN, no framework
+    assert re.findall(r'<script[^>]*>', page) == [  # no CDN, no framework, no inline script
+        '<script src="/static/live.js" defer>', '<script src="/static/invoice-form.js">']
 
 
 def test_service_fills_an_empty_description_and_price(app, client, login, records):

@@ -87,7 +87,7 @@ def test_service_price_is_a_decimal(app, client, login):
         ("", "Give a unit price (0 is allowed)."),
         ("-1", "The price must be 0 or more."),
         ("0.12345", "Use at most 4 decimal places."),
-        ("NaN", "The price must be 0 or more."),
+        ("NaN", "NaN and Infinity are not numbers."),
     ],
 )
 def test_service_price_validation(app, client, login, price, message):

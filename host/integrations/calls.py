@@ -22,6 +22,7 @@ from host.extensions import db
 from host.integrations.history import redact
 from host.integrations.settings import load_config, make_context, registry, stored_secret_values
 from host.plugins import Provider
+from host.secrets import SecretUnreadable
 
 log = logging.getLogger("host.integrations")
 
@@ -53,7 +54,10 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
     the wrong type or missed the deadline, a failed ``Result`` saying so
     (details for the history).
     """
-    config = load_config(provider) if config is None else config
+    try:
+        config = load_config(provider) if config is None else config
+    except SecretUnreadable as problem:
+        return Result.failure(str(problem))
     context = make_context(provider.key, username)
     title = provider_title(provider)
     db.session.commit()  # the hook's own session must find nothing of ours half-written

@@ -11,7 +11,7 @@ import dataclasses
 from datetime import datetime, timezone
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import InvalidToken
 from flask import current_app, has_request_context, url_for
 from marshmallow import Schema, ValidationError, fields
 
@@ -21,7 +21,8 @@ from host.invoice_data import company_data
 from host.locks import shared_lock
 from host.models import Company, ProviderSecret, ProviderSetting
 from host.plugins import Provider, Registry
-from host.secrets import CONFIG_PREFIX, TOKEN_PREFIX, CommittingSecretBox, SecretBox
+from host.keys import fernet_for
+from host.secrets import CONFIG_PREFIX, TOKEN_PREFIX, CommittingSecretBox, SecretBox, SecretUnreadable, current_keys
 
 
 _MISSING = object()
@@ -62,12 +63,12 @@ def secret_fields(schema: Schema | None) -> list[str]:
 
 
 def config_box(key: str) -> SecretBox:
-    return SecretBox(current_app.config["ENCRYPTION_KEY"], key, CONFIG_PREFIX)
+    return SecretBox(current_keys(), key, CONFIG_PREFIX)
 
 
 def stored_secret_values(key: str) -> list[str]:
-    """Every secret the host holds for ``key``, decrypted: used to redact text."""
-    fernet = Fernet(current_app.config["ENCRYPTION_KEY"])
+    """Every secret the host holds for ``key`` that decrypts: used to redact text."""
+    fernet = fernet_for(current_keys())
     values = []
     for row in db.session.execute(db.select(ProviderSecret).filter_by(provider=key)).scalars():
         try:
@@ -77,6 +78,18 @@ def stored_secret_values(key: str) -> list[str]:
     return values
 
 
+def unreadable_secrets(key: str) -> list[str]:
+    """Names of ``key``'s stored secrets that the current key cannot decrypt."""
+    fernet = fernet_for(current_keys())
+    names = []
+    for row in db.session.execute(db.select(ProviderSecret).filter_by(provider=key)).scalars():
+        try:
+            fernet.decrypt(row.ciphertext.encode())
+        except InvalidToken:
+            names.append(row.name.split(".", 1)[-1])
+    return names
+
+
 def load_config(provider: Provider) -> dict[str, Any]:
     """The provider's config as its hooks receive it (secrets decrypted)."""
     setting = setting_for(provider.key)
@@ -84,7 +97,7 @@ def load_config(provider: Provider) -> dict[str, Any]:
     raw = dict(setting.config or {})
     box = config_box(provider.key)
     for name in secret_fields(schema):
-        value = box.get(name)
+        value = box.get(name)  # SecretUnreadable: see host.integrations.calls
         if value is not None:
             raw[name] = value
     if schema is None:
@@ -102,12 +115,14 @@ def clear_field(name: str) -> str:
 
 def parse_form(provider: Provider, form: dict[str, str]) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
     """Load a submitted configure form. Empty secret inputs keep the stored
-    value unless its "remove" box is ticked."""
+    value unless its "remove" box is ticked; a stored value that cannot be
+    decrypted is an error on its field, so saving never deletes it."""
     schema = schema_for(provider)
     if schema is None:
         return {}, {}
     box = config_box(provider.key)
     data: dict[str, Any] = {}
+    unreadable: dict[str, list[str]] = {}
     for name, field in schema.fields.items():
         if field.dump_only:
             continue
@@ -116,10 +131,16 @@ def parse_form(provider: Provider, form: dict[str, str]) -> tuple[dict[str, Any]
             continue
         value = form.get(name, "").strip()
         if field.metadata.get("secret") and not value and clear_field(name) not in form:
-            value = box.get(name) or ""
+            try:
+                value = box.get(name) or ""
+            except SecretUnreadable as problem:
+                unreadable[name] = [str(problem)]
+                continue
         if value == "" and not field.required:
             continue
         data[name] = value
+    if unreadable:
+        return None, unreadable
     try:
         return schema.load(data), {}
     except ValidationError as error:
@@ -196,7 +217,7 @@ def make_context(key: str, username: str | None) -> ProviderContext:
     return ProviderContext(
         provider=key,
         company=company_data(Company.get()),
-        secrets=CommittingSecretBox(current_app.config["ENCRYPTION_KEY"], key, TOKEN_PREFIX),
+        secrets=CommittingSecretBox(current_keys(), key, TOKEN_PREFIX),
         state=state,
         save_state=save_state,
         lock=lambda name: shared_lock(f"{key}:{name}", instance_path),

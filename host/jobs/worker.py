@@ -40,13 +40,11 @@ def worker_command(workers: int, worker_type: str, no_periodic: bool, shutdown_t
 
 def worker_environment(app, **extra: str) -> dict[str, str]:
     """The environment that makes a separate ``erp-host worker`` process serve ``app``:
-    same database, instance folder, encryption key, queue and providers."""
-    key = app.config["ENCRYPTION_KEY"]
+    same database, instance folder (and so encryption key), queue and providers."""
     env = {
         **os.environ,
         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "ERP_HOST_INSTANCE": app.instance_path,
-        "ERP_HOST_ENCRYPTION_KEY": key.decode() if isinstance(key, bytes) else key,
         "ERP_HOST_QUEUE_URL": app.config.get("QUEUE_URL") or "",
         "ERP_HOST_PLUGINS": ",".join(app.extensions["erp_host_registry"].providers),
         "ERP_HOST_UNKNOWN_OUTCOME_WAIT": str(app.config["UNKNOWN_OUTCOME_WAIT"]),

@@ -41,10 +41,12 @@ def webhook(provider):
         abort(404)
     if not is_enabled(provider) or not plugin.implements("handle_webhook"):
         abort(404)
-    if (request.content_length or 0) > MAX_WEBHOOK_BYTES:
+    request.max_content_length = MAX_WEBHOOK_BYTES + 1  # bounds chunked bodies too; one byte more shows excess
+    body = request.get_data()
+    if len(body) > MAX_WEBHOOK_BYTES:
         abort(413)
     headers = {name.lower(): value for name, value in request.headers.items()}
-    response = call(plugin, "handle_webhook", None, headers=headers, body=request.get_data())
+    response = call(plugin, "handle_webhook", None, headers=headers, body=body)
     if isinstance(response, Result):  # the plugin crashed
         history.record(provider, "webhook", "error", history.summary(response), error_detail=response.error_detail)
         db.session.commit()

@@ -7,12 +7,21 @@ from marshmallow import fields, missing
 
 from host.auth import admin_required
 from host.extensions import db
+from host.inputs import MAX_PAGE, int_arg
 from host.integrations import admin
-from host.integrations.settings import clear_field, config_box, registry, schema_for, secret_fields, setting_for
+from host.integrations.settings import (
+    clear_field,
+    config_box,
+    registry,
+    schema_for,
+    secret_fields,
+    setting_for,
+    unreadable_secrets,
+)
 from host.jobs import bulk
 from host.models import BulkRun, IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
-from host.secrets import mask
+from host.secrets import SecretUnreadable, mask
 from host.views.messages import flash_result
 
 bp = Blueprint("integrations", __name__, url_prefix="/settings/integrations")
@@ -23,6 +32,8 @@ def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
     if provider.load_error:
         return "failed to load"
     if setting and setting.attention:
+        return "needs attention"
+    if unreadable_secrets(provider.key):
         return "needs attention"
     if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
         return "needs attention"
@@ -63,13 +74,17 @@ def _form_fields(provider: Provider, values: dict | None = None):
         secret = bool(field.metadata.get("secret"))
         default = field.load_default if field.load_default is not missing and not callable(field.load_default) else None
         value = (values or {}).get(name, stored.get(name, default))
+        try:
+            masked = mask(box.get(name)) if secret else ""
+        except SecretUnreadable:
+            masked = None
         described.append(
             {
                 "name": name,
                 "label": field.metadata.get("label", name.replace("_", " ").capitalize()),
                 "help": field.metadata.get("help", ""),
                 "secret": secret,
-                "masked": mask(box.get(name)) if secret else "",
+                "masked": masked,  # None: stored but cannot be decrypted
                 "choices": field.metadata.get("choices"),
                 "boolean": isinstance(field, fields.Boolean),
                 "clear_name": clear_field(name),
@@ -153,7 +168,7 @@ def log():
         query = query.filter_by(provider=provider)
     if outcome:
         query = query.filter_by(outcome=outcome)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     runs = db.session.execute(db.select(BulkRun).order_by(BulkRun.id.desc()).limit(RECENT_RUNS)).scalars().all()
     return render_template(
         "integrations/log.html",

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
+from host.inputs import MAX_PAGE, int_arg
 from host.integrations import invoices as service
 from host.integrations.settings import registry, warnings_of
 from host.invoice_data import totals_for
@@ -152,7 +153,7 @@ def _date_arg(name: str) -> date | None:
 def pick(invoice_id, provider):
     invoice = _invoice(invoice_id)
     search = RemoteSearch(text=request.args.get("q", "").strip(), date_from=_date_arg("from"), date_to=_date_arg("to"))
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = max(int_arg("page", 1, MAX_PAGE), 1)
     try:
         page = service.remote_page(invoice, provider, search, page_number, PICKER_PAGE_SIZE, current_user.username)
     except service.NotAvailable as reason:

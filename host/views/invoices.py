@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
+from host.inputs import MAX_PAGE, int_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
@@ -71,16 +72,12 @@ def list_filters() -> InvoiceFilters:
     """The invoice list's filters from the query string (or a bulk form's fields)."""
     values = request.values
     return InvoiceFilters(
-        client=_int_arg(values.get("client", "")),
+        client=int_arg("client"),
         status=values.get("status", ""),
         date_from=_date_arg("date_from"),
         date_to=_date_arg("date_to"),
         integration=values.get("integration", ""),
     )
-
-
-def _int_arg(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
 
 
 def bulk_providers() -> list:
@@ -101,7 +98,7 @@ def index():
         selectinload(Invoice.adjustments),
         selectinload(Invoice.lines).selectinload(InvoiceLine.taxes),
     )
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     company = Company.get()
     rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()

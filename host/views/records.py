@@ -12,6 +12,7 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from host.extensions import db
+from host.inputs import MAX_PAGE, int_arg, search_arg
 from host.forms import TAX_CATEGORY_LABELS, ClientForm, PaymentTermForm, ServiceForm, TaxForm
 from host.invoice_data import plain
 from host.models import Client, PaymentTerm, Service, Tax
@@ -67,11 +68,11 @@ KINDS = {
 
 def _list(kind: Kind):
     query = db.select(kind.model).order_by(getattr(kind.model, kind.order_by))
-    search = request.args.get("q", "").strip()
+    search = search_arg()
     if search:
         pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         query = query.where(or_(*(getattr(kind.model, name).ilike(pattern, escape="\\") for name in dict.fromkeys(kind.unique + ("name",)))))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     return render_template("records/list.html", kind=kind, page=page, rows=page.items, search=search,
                            categories=TAX_CATEGORY_LABELS)
 

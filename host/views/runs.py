@@ -23,7 +23,7 @@ def _run(run_id: int) -> BulkRun:
 def _chosen_invoices() -> list[Invoice]:
     if request.form.get("all_matching"):
         return db.session.execute(list_filters().query().limit(bulk.MAX_INVOICES)).scalars().all()
-    ids = [int(value) for value in request.form.getlist("invoice") if value.isdigit()]
+    ids = [int(value) for value in request.form.getlist("invoice") if value.isdigit() and len(value) <= 18]
     if not ids:
         return []
     return db.session.execute(db.select(Invoice).where(Invoice.id.in_(ids)).order_by(Invoice.id)).scalars().all()
