@@ -88,7 +88,7 @@ class Throttle:
             now = self.clock()
             for index in range(concurrent):
                 key = f"{self.prefix}.slot.{name}.{index}"
-                if self.storage.put_if_empty(key, repr(now)):
+                if self.storage.put_if_empty(key, repr(now).encode()):
                     return key
                 if self._expired(key, now):
                     self.storage.delete_data(key)
@@ -100,7 +100,7 @@ class Throttle:
     def _expired(self, key: str, now: float) -> bool:
         held = self.storage.peek_data(key)
         try:
-            since = float(held.decode() if isinstance(held, bytes) else held)
-        except (TypeError, ValueError):
+            since = float(bytes(held).decode())
+        except (TypeError, ValueError):  # gone meanwhile (Huey's EmptyData) or unreadable
             return False
         return now - since > SLOT_TTL

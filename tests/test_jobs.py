@@ -195,3 +195,15 @@ def test_the_worker_command_refuses_a_queue_url_it_cannot_use(tmp_path):
     with pytest.raises(QueueConfigError, match="must be a redis:// URL"):
         create_app({"INSTANCE_PATH": str(tmp_path), "QUEUE_URL": "amqp://broker", "SECRET_KEY": "x",
                     "PROVIDER_REGISTRY": None})
+
+
+def test_the_admin_sets_the_sync_interval_on_the_configure_page(app, enabled):
+    page = enabled.get("/settings/integrations/reference").get_data(as_text=True)
+    assert 'name="sync_minutes"' in page and 'value="5"' in page
+    answer = enabled.post("/settings/integrations/reference/sync", data={"sync_minutes": "15"}, follow_redirects=True)
+    assert "checked every 15 minutes" in answer.get_data(as_text=True)
+    for bad in ("-1", "abc", "99999", ""):
+        answer = enabled.post("/settings/integrations/reference/sync", data={"sync_minutes": bad}, follow_redirects=True)
+        assert "from 0 (off) to 1440" in answer.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(ProviderSetting, "reference").sync_minutes == 15

@@ -64,8 +64,10 @@ def test_a_full_slice_waits_for_the_next_one_and_gives_up_past_max_sleep():
     assert clock.sleeps == [1.001]
 
 
-def test_concurrency_is_capped_and_slots_come_back():
-    throttle = Throttle(MemoryStorage("c"))
+@pytest.mark.parametrize("storage", ["memory", "sqlite"])
+def test_concurrency_is_capped_and_slots_come_back(storage, tmp_path):
+    store = MemoryStorage("c") if storage == "memory" else SqliteStorage("c", filename=str(tmp_path / "q.sqlite"))
+    throttle = Throttle(store)
     in_flight, peak, guard = [0], [0], threading.Lock()
 
     def work():
@@ -90,7 +92,7 @@ def test_a_slot_held_by_a_dead_worker_is_reclaimed_after_its_ttl():
 
     clock = FakeClock()
     storage = MemoryStorage("d")
-    storage.put_if_empty("erp-host.slot.realm.0", repr(clock.now))  # a holder that died
+    storage.put_if_empty("erp-host.slot.realm.0", repr(clock.now).encode())  # a holder that died
     throttle = Throttle(storage, clock=clock, sleep=clock.sleep)
     with pytest.raises(Throttled):
         with throttle("realm", 1000, 60, concurrent=1):

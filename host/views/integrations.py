@@ -1,7 +1,7 @@
 """Settings → Integrations: list, configure, enable, disable, actions, log (admins)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from marshmallow import fields, missing
 
@@ -142,6 +142,25 @@ def enable(provider):
 def disable(provider):
     flash_result(admin.disable(_provider_or_404(provider), current_user.username))
     return redirect(request.form.get("back") == "list" and url_for(".index") or url_for(".configure", provider=provider))
+
+
+@bp.route("/<provider>/sync", methods=["POST"])
+@admin_required
+def sync(provider):
+    """How often the scheduled status sync polls this provider's linked invoices."""
+    _provider_or_404(provider)
+    value = request.form.get("sync_minutes", "").strip()
+    if not value.isdigit() or not 0 <= int(value) <= MAX_SYNC_MINUTES:
+        flash(f"The first sync interval is a whole number of minutes from 0 (off) to {MAX_SYNC_MINUTES}.", "error")
+        return redirect(url_for(".configure", provider=provider))
+    setting_for(provider).sync_minutes = int(value)
+    db.session.commit()
+    flash("Status sync is off." if value == "0" else f"Linked invoices are checked every {int(value)} minutes "
+          "during their first day, then hourly for a week, then daily.", "success")
+    return redirect(url_for(".configure", provider=provider))
+
+
+MAX_SYNC_MINUTES = 1440
 
 
 @bp.route("/<provider>/actions/<name>", methods=["POST"])

@@ -37,7 +37,8 @@ def test_ids_beyond_64_bits_are_not_found(user, url):
     assert user.get(url).status_code == 404
 
 
-NUMBER_FIELDS = ["lines-0-quantity", "lines-0-unit_price", "lines-0-discount_percent", "discount_percent"]
+NUMBER_FIELDS = ["lines-0-quantity", "lines-0-unit_price", "lines-0-discount_percent", "lines-0-charge_amount",
+                 "adjustments-0-percent", "adjustments-0-amount"]
 
 
 @pytest.mark.parametrize("field, value", [(field, "sNaN") for field in NUMBER_FIELDS] + [
