@@ -23,6 +23,7 @@ def _sandbox_server():
 def sandbox(_sandbox_server):
     """The running sandbox, back to its seed data and without knobs for each test."""
     _sandbox_server.store.reset()
+    _sandbox_server.control("traffic", slow_create=0)
     return _sandbox_server
 
 
