@@ -13,6 +13,7 @@ from sqlalchemy import func
 
 from host.extensions import db
 from host.integrations.invoices import available_provider, link_for, release
+from host.jobs.recovery import aware
 from host.jobs.service import dispatch, new_create_job, new_refresh_job
 from host.models import BulkRun, Invoice, Job
 
@@ -67,7 +68,7 @@ def progress(run: BulkRun) -> Progress:
     finished = total - queued - counts.get("cancelled", 0)
     per_minute = seconds_left = None
     if first and last and finished:
-        elapsed = max((_aware(last) - _aware(first)).total_seconds(), 1.0)
+        elapsed = max((aware(last) - aware(first)).total_seconds(), 1.0)
         per_minute = finished * 60 / elapsed
         seconds_left = queued * 60 / per_minute if queued else 0.0
     return Progress(total, queued, counts.get("done", 0), counts.get("failed", 0), counts.get("blocked", 0),
@@ -107,7 +108,3 @@ def retry_failed(run: BulkRun, username: str | None) -> int:
         if job.status == "queued":
             dispatch(job)
     return len(again)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment

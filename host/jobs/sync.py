@@ -11,14 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from host.extensions import db
+from host.jobs.recovery import aware
 from host.models import Job, ProviderSetting, RemoteLink
 
 DEFAULT_MINUTES = 5
 BATCH = 500  # links enqueued per provider and upkeep tick
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
 
 
 def first_interval(provider: str) -> int:
@@ -36,11 +33,12 @@ def interval(age: timedelta, minutes: int) -> timedelta:
 
 def next_sync(link: RemoteLink, now: datetime) -> datetime | None:
     """When ``link`` is next polled, or None when it is final or the sync is off."""
+
     with db.session.no_autoflush:  # called while the link is being changed: no premature flush
         minutes = first_interval(link.provider)
         if link.status != "linked" or link.remote_final or minutes <= 0:
             return None
-        age = now - (_aware(link.linked_at) or now)
+        age = now - (aware(link.linked_at) or now)
     return now + interval(age, minutes)
 
 
