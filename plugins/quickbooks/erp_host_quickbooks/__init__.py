@@ -11,11 +11,12 @@ import hashlib
 from host import Action, Message, ProviderInfo, RemotePage, Result, hookimpl
 
 from erp_host_quickbooks import connection, oauth, preview, tokens
+from erp_host_quickbooks.checks import check, check_company
 from erp_host_quickbooks.client import TIMEOUT, QuickBooksClient
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.endpoints import for_config
 from erp_host_quickbooks.faults import QuickBooksError
-from erp_host_quickbooks.invoices import check, check_company, payload, to_remote
+from erp_host_quickbooks.invoices import payload, to_remote
 from erp_host_quickbooks.lookups import CACHE, Lookups
 from erp_host_quickbooks.query import select
 
