@@ -16,6 +16,7 @@ import itertools
 import threading
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
@@ -230,12 +231,15 @@ class ReferenceProvider:
         expected = hmac.new(config["api_key"].encode(), body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(headers.get("x-signature", ""), expected):
             return WebhookResponse(status=401, message="bad signature")
-        remote_id, _, state = body.decode().partition("=")
+        # body: "<remote id>=<state>" or "<remote id>=<state>@<unix time of the change>"
+        remote_id, _, event = body.decode().partition("=")
+        state, _, at = event.partition("@")
+        changed_at = datetime.fromtimestamp(int(at), timezone.utc) if at.isdigit() else None
         if remote_id in self.invoices:
             remote = self.invoices[remote_id]
             self.invoices[remote_id] = replace(remote, state=state)
         return WebhookResponse(status=200, updates=(
-            RemoteInvoice(remote_id=remote_id, state=state, final=state in FINAL_STATES),))
+            RemoteInvoice(remote_id=remote_id, state=state, final=state in FINAL_STATES, changed_at=changed_at),))
 
     def set_state(self, remote_id: str, state: str, total: Decimal | None = None) -> None:
         remote = self.invoices[remote_id]
