@@ -293,7 +293,11 @@ class LineData:
     """One invoice line. Quantity and price may be negative (a return, a correction).
 
     Discounts and charges are a percent of quantity x price and/or an amount;
-    they are part of the line net and taxed with the line (EN 16931 BT-131).
+    they are part of the line net and taxed with the line (EN 16931 BT-131),
+    unless ``charge_taxed`` is ``False``: then the charges are not in ``net``
+    but in ``untaxed_charge`` (rounded on its own, in no tax base, added to the
+    tax-exclusive total). A provider that cannot carry an untaxed line charge
+    must block the push (``preview_remote_totals``) rather than send it taxed.
     """
 
     service: str | None
@@ -307,6 +311,8 @@ class LineData:
     discount_amount: Decimal = Decimal(0)
     charge_percent: Decimal = Decimal(0)
     charge_amount: Decimal = Decimal(0)
+    charge_taxed: bool = True
+    untaxed_charge: Decimal = Decimal(0)  # the rounded charges when ``charge_taxed`` is False, else 0
 
 
 @dataclass(frozen=True)
@@ -354,7 +360,7 @@ class InvoiceData:
     payment_term: PaymentTermData | None
     subtotal: Decimal  # sum of line nets
     allowance_charges: tuple[AllowanceCharge, ...]  # invoice level, in order
-    tax_exclusive_total: Decimal  # subtotal - allowances + charges (EN 16931 BT-109)
+    tax_exclusive_total: Decimal  # subtotal + untaxed line charges - allowances + charges (EN 16931 BT-109)
     tax_totals: tuple[TaxTotal, ...]
     total: Decimal  # negative: a credit note
     notes: str = ""
@@ -366,6 +372,10 @@ class InvoiceData:
     @property
     def charge_total(self) -> Decimal:
         return sum((a.amount for a in self.allowance_charges if a.kind == "charge"), Decimal(0))
+
+    @property
+    def line_untaxed_charge_total(self) -> Decimal:
+        return sum((line.untaxed_charge for line in self.lines), Decimal(0))
 
     @property
     def is_credit_note(self) -> bool:

@@ -198,6 +198,7 @@ class InvoiceLine(db.Model):
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     charge_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
     charge_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    charge_taxed: Mapped[bool] = mapped_column(Boolean, default=True)  # False: an untaxed line charge (host.money)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     service: Mapped[Service | None] = relationship()

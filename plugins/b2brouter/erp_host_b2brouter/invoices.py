@@ -35,6 +35,11 @@ def problems(invoice: InvoiceData) -> list[str]:
             found.append(f"Line {position} has no description.")
         if not line.taxes:
             found.append(f"{label} has no tax; B2BRouter needs at least one tax per line (use 0% or exempt).")
+        if not line.charge_taxed and line.untaxed_charge:
+            found.append(f"{label} has an untaxed charge of {line.untaxed_charge} {invoice.currency}. B2BRouter "
+                         "taxes a line's charges with the line (they are part of its net, EN 16931 BT-131), so it "
+                         "would compute other amounts. Move the charge to “Invoice discounts and charges” with "
+                         "“Taxed” off, or untick “Charge not taxed” on the line.")
         for tax in line.taxes:
             if not _is_percent(tax.percent):
                 found.append(f"{label}: tax “{tax.name}” is not a percentage; B2BRouter only takes percentage taxes.")
@@ -56,6 +61,7 @@ def vat_base_problems(invoice: InvoiceData) -> list[str]:
         return []
     vat_bases = sum((t.base for t in invoice.tax_totals if t.tax.percent >= 0), Decimal(0))
     untaxed = sum((a.amount for a in invoice.allowance_charges if a.kind == "charge" and not a.taxed), Decimal(0))
+    untaxed += invoice.line_untaxed_charge_total  # reported on their own above
     if vat_bases + untaxed == invoice.tax_exclusive_total:
         return []
     return [

@@ -165,7 +165,12 @@ def check(invoice, settings: CompanySettings, lookups: Lookups) -> tuple[Plan | 
                     f"{tax.percent.normalize()}%. Make the rates agree."
                 )
 
-    # invoice-level charges and credit notes
+    # untaxed line charges, invoice-level charges and credit notes
+    for number, line in ((n, l) for n, l in enumerate(invoice.lines, start=1) if l.untaxed_charge):
+        problems.append(
+            f"Line {number} (“{line.description[:40]}”) has an untaxed charge of {line.untaxed_charge} {currency}: a "
+            "QuickBooks line is taxed or not as a whole. Add the charge as its own line without tax, or untick "
+            "“Charge not taxed”.")
     for charge in (a for a in invoice.allowance_charges if a.kind == "charge"):
         problems.append(
             f"The invoice charge “{charge.reason}” ({charge.amount} {currency}) has no QuickBooks counterpart: a "
