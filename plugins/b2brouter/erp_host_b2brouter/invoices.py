@@ -1,7 +1,7 @@
 """Host invoices to B2BRouter payloads and back, and the checks made before sending."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from host import ClientData, InvoiceData, RemoteInvoice, RemoteTaxLine
@@ -169,6 +169,15 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+def _moment(value) -> datetime | None:
+    """``state_updated_at`` when it is an ISO time with a zone (B2BRouter's clock, like webhook times)."""
+    try:
+        moment = datetime.fromisoformat(str(value)) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
 def _date(value) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
@@ -204,6 +213,7 @@ def remote_invoice(data: dict, url: str) -> RemoteInvoice:
         state_detail=state_detail(data),
         final=data.get("state") in api_facts.FINAL_STATES,
         tax_lines=_tax_lines(data),
+        changed_at=_moment(data.get("state_updated_at")),
     )
 
 

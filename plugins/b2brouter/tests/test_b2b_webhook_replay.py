@@ -52,7 +52,7 @@ def test_each_event_three_times_and_out_of_order_ends_in_the_newest_state(host):
     remote_id = _link(app).remote_id
     assert remote_id
     now = int(time.time())
-    accepted, paid = ("accepted", now - 100), ("paid", now - 50)
+    accepted, paid = ("accepted", now + 1), ("paid", now + 2)  # after the create (its state_updated_at)
     order = [paid, accepted, paid, accepted, accepted, paid]
     answers = [_deliver(client, remote_id, state, at, signed_at=now - i) for i, (state, at) in enumerate(order)]
     assert [a.status_code for a in answers] == [200] * 6
@@ -69,7 +69,7 @@ def test_a_late_non_final_state_does_not_replace_a_newer_one(host):
     app, client = host
     remote_id = _link(app).remote_id
     now = int(time.time())
-    for state, at in (("sent", now - 10), ("sending", now - 20), ("sending", now - 20), ("sent", now - 10)):
+    for state, at in (("sent", now + 2), ("sending", now + 1), ("sending", now + 1), ("sent", now + 2)):
         assert _deliver(client, remote_id, state, at).status_code == 200
     assert _link(app).remote_state == "sent"
 
@@ -84,3 +84,15 @@ def test_a_stale_signature_is_refused_without_history(host):
     with app.app_context():
         assert len(db.session.execute(db.select(IntegrationEvent)).scalars().all()) == len(before)
     assert _link(app).remote_state != "paid"
+
+
+def test_a_webhook_older_than_the_state_a_refresh_read_is_ignored(host, sandbox):
+    app, client = host
+    remote_id = _link(app).remote_id
+    sandbox.control(f"invoices/{remote_id}/state", state="sent")
+    client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
+    client.post(f"/invoices/{ACME}/integrations/b2brouter/refresh")
+    link = _link(app)
+    assert link.remote_state == "sent" and link.remote_changed_at is not None  # B2BRouter's state_updated_at
+    assert _deliver(client, remote_id, "sending", int(time.time()) - 120).status_code == 200  # delivered late
+    assert _link(app).remote_state == "sent"
