@@ -28,6 +28,7 @@ from host.api import (
     TaxData,
     TaxTotal,
     Throttled,
+    WEBHOOK_EVENT_RETENTION,
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
@@ -36,6 +37,7 @@ from host.recalc import recalculate
 
 __all__ = [
     "MAX_SLEEP",
+    "WEBHOOK_EVENT_RETENTION",
     "Action",
     "AllowanceCharge",
     "CalculationSettings",

@@ -246,6 +246,8 @@ class LineForm(Form):
     discount_amount = number_field("Discount amount", None, 0, MONEY_LIMIT, "The discount amount must be 0 or more.")
     charge_percent = number_field("Charge %", None, 0, 100, "The charge must be between 0 and 100 %%.")
     charge_amount = number_field("Charge amount", None, 0, MONEY_LIMIT, "The charge amount must be 0 or more.")
+    charge_untaxed = BooleanField("Charge not taxed", default=False,
+                                  description="On: the line's charge is outside its net and every tax base.")
     taxes = SelectMultipleField("Taxes", coerce=int)
 
     def validate_quantity(self, field):

@@ -198,6 +198,7 @@ class InvoiceLine(db.Model):
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     charge_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
     charge_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    charge_taxed: Mapped[bool] = mapped_column(Boolean, default=True)  # False: an untaxed line charge (host.money)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     service: Mapped[Service | None] = relationship()
@@ -283,6 +284,8 @@ class RemoteLink(db.Model):
     remote_balance: Mapped[Decimal | None] = mapped_column(Money)
     remote_currency: Mapped[str | None] = mapped_column(String(3))
     remote_final: Mapped[bool] = mapped_column(Boolean, default=False)  # no further state change expected
+    remote_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # newest remote change
+    #                                             applied (provider's clock); older webhook updates are ignored
     last_error: Mapped[str | None] = mapped_column(Text)
     linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     refreshed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -307,6 +310,18 @@ class IntegrationEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(120))
     error_detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class WebhookEvent(db.Model):
+    """A webhook event the host accepted, kept for ``host.WEBHOOK_EVENT_RETENTION``
+    so a replay of it is recognised (see ``host.integrations.webhook_events``)."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(60))
+    event_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 JOB_KINDS = ("create", "refresh", "sync", "webhook")

@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from host.api import Message, RemoteInvoice, Result
 from host.extensions import db
-from host.integrations import history, preview
+from host.integrations import history, preview, webhook_updates
 from host.integrations import invoices as service
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import stored_secret_values
@@ -159,7 +159,7 @@ def _refresh(job: Job) -> None:
 
 def _webhook(job: Job) -> None:
     updates = tuple(remote_from_json(item) for item in (job.payload or {}).get("updates", []))
-    matched = service.apply_webhook_updates(job.provider, updates)
+    matched = webhook_updates.apply(job.provider, updates)
     conclude(job, Result.success(f"Applied {matched} of {len(updates)} update(s)."))
 
 
@@ -170,6 +170,8 @@ def remote_from_json(item: dict) -> RemoteInvoice:
             values[name] = Decimal(values[name])
     if values.get("issue_date"):
         values["issue_date"] = date.fromisoformat(values["issue_date"])
+    if values.get("changed_at"):
+        values["changed_at"] = datetime.fromisoformat(values["changed_at"])
     return RemoteInvoice(**values)
 
 

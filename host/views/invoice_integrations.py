@@ -122,8 +122,10 @@ def unlink(invoice_id, provider):
     return _run(service.unlink, invoice_id, provider)
 
 
-@bp.route("/document")
+@bp.route("/document", methods=["POST"])
 def document(invoice_id, provider):
+    """Fetch the remote document. A POST with the CSRF token: it calls the
+    provider and writes the history, so a cross-site link must not trigger it."""
     answer = _answer(service.remote_document, invoice_id, provider)
     if isinstance(answer, RemoteDocument):
         return send_file(io.BytesIO(answer.content), mimetype=answer.content_type,

@@ -161,6 +161,7 @@ def _initial_data(invoice: Invoice, company: Company) -> dict:
                 "discount_amount": line.discount_amount or None,
                 "charge_percent": line.charge_percent or None,
                 "charge_amount": line.charge_amount or None,
+                "charge_untaxed": not line.charge_taxed,
                 "taxes": [tax.id for tax in line.taxes],
             }
             for line in invoice.lines
@@ -265,5 +266,6 @@ def _line(position: int, line, service: Service | None, taxes: dict) -> InvoiceL
         discount_amount=line.discount_amount.data or Decimal(0),
         charge_percent=line.charge_percent.data or Decimal(0),
         charge_amount=line.charge_amount.data or Decimal(0),
+        charge_taxed=not line.charge_untaxed.data,
         taxes=[taxes[i] for i in line.taxes.data or []],
     )
