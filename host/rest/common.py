@@ -1,6 +1,7 @@
 """Pieces every resource uses: exact decimals, pagination, JSON guards, form validation."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,14 +20,14 @@ class DecimalString(ma.fields.Decimal):
     """An exact decimal as a JSON string ("12.50"): JSON numbers are floats to most clients."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("validate", ma.validate.Regexp(
-            DECIMAL_PATTERN, error="Give the number as a string of digits with at most 4 decimals, e.g. \"12.50\"."))
-        metadata = {"example": "12.50", **kwargs.pop("metadata", {})}
+        metadata = {"example": "12.50", "pattern": DECIMAL_PATTERN, **kwargs.pop("metadata", {})}
         super().__init__(as_string=True, metadata=metadata, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
             raise ma.ValidationError("Give the number as a string, e.g. \"12.50\" (JSON numbers lose digits).")
+        if not re.match(DECIMAL_PATTERN, value):
+            raise ma.ValidationError("Give the number as a string of digits with at most 4 decimals, e.g. \"12.50\".")
         return super()._deserialize(value, attr, data, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -113,26 +114,29 @@ def form_data(values: dict, prefix: str = "") -> MultiDict:
 
 
 def form_errors(form) -> dict:
-    """A validated form's errors as ``{"field": [...], "lines[0].quantity": [...]}``."""
+    """A validated form's errors as ``{"field": [...], "lines[0].quantity": [...]}``, read from
+    the fields themselves (as the page shows them: some rules add errors after validation)."""
+    from wtforms import FieldList, FormField
+
     found: dict[str, list[str]] = {}
-    if getattr(form, "form_errors", None):
-        found["_form"] = list(form.form_errors)
 
-    def walk(errors, path: str) -> None:
-        if isinstance(errors, dict):
-            for key, value in errors.items():
-                if key is None:
-                    found.setdefault(path or "_form", []).extend(value)
-                else:
-                    walk(value, f"{path}.{key}" if path else str(key))
-        elif isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
-            found.setdefault(path, []).extend(errors)
-        elif isinstance(errors, list):
-            for index, value in enumerate(errors):
-                if value:
-                    walk(value, f"{path}[{index}]")
+    def walk(current, path: str) -> None:
+        if getattr(current, "form_errors", None):
+            found.setdefault(path or "_form", []).extend(current.form_errors)
+        for field in current:
+            name = f"{path}.{field.short_name}" if path else field.short_name
+            if isinstance(field, FieldList):
+                for index, entry in enumerate(field.entries):
+                    if isinstance(entry, FormField):
+                        walk(entry.form, f"{name}[{index}]")
+                    elif entry.errors:
+                        found.setdefault(f"{name}[{index}]", []).extend(entry.errors)
+            elif isinstance(field, FormField):
+                walk(field.form, name)
+            elif field.errors and field.short_name != "csrf_token":
+                found.setdefault(name, []).extend(field.errors)
 
-    walk(form.errors, "")
+    walk(form, "")
     return found
 
 

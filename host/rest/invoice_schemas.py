@@ -19,7 +19,7 @@ def _decimal(description: str = "", example: str = "0") -> DecimalString:
 
 class LineSchema(ma.Schema):
     service_id = Id(**Nullable, metadata={"description": "A service; its name and price fill an empty description and price."})
-    description = ma.fields.String(validate=ma.validate.Length(max=2000), metadata={"example": "Translation EN>DE"})
+    description = ma.fields.String(metadata={"maxLength": 2000, "example": "Translation EN>DE"})
     quantity = _decimal("Negative for a returned item; empty is 1.", "1000")
     unit_price = _decimal("Empty: the service's price.")
     discount_percent = _decimal()
@@ -34,22 +34,22 @@ class AdjustmentSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(ADJUSTMENT_KINDS))
     percent = _decimal("A percent of the subtotal, or give amount.")
     amount = _decimal()
-    reason = ma.fields.String(required=True, validate=ma.validate.Length(max=200), metadata={"example": "Shipping"})
+    reason = ma.fields.String(required=True, metadata={"maxLength": 200, "example": "Shipping"})
     taxed = ma.fields.Boolean(load_default=True, metadata={"description": "Charges only: false for a charge outside the tax bases."})
 
 
 class InvoiceInSchema(ma.Schema):
-    number = ma.fields.String(required=True, validate=ma.validate.Length(max=40), metadata={"example": "INV-2026-0100"})
+    number = ma.fields.String(required=True, metadata={"maxLength": 40, "example": "INV-2026-0100"})
     client_id = Id(required=True)
     issue_date = ma.fields.Date(required=True)
     due_date = ma.fields.Date(**Nullable, metadata={"description": "Empty: issue date plus the payment term's days."})
-    currency = ma.fields.String(validate=ma.validate.Length(max=3), metadata={"example": "EUR", "description": "Empty: the company's currency."})
+    currency = ma.fields.String(metadata={"maxLength": 3, "example": "EUR", "description": "Empty: the company's currency."})
     status = ma.fields.String(load_default="draft", validate=ma.validate.OneOf(INVOICE_STATUSES))
     payment_term_id = Id(**Nullable)
-    notes = ma.fields.String(validate=ma.validate.Length(max=5000))
+    notes = ma.fields.String(metadata={"maxLength": 5000})
     tax_ids = ma.fields.List(Id(), validate=ma.validate.Length(max=20), metadata={"description": "Invoice-level taxes."})
-    lines = ma.fields.List(ma.fields.Nested(LineSchema), validate=ma.validate.Length(max=500))
-    adjustments = ma.fields.List(ma.fields.Nested(AdjustmentSchema), validate=ma.validate.Length(max=50))
+    lines = ma.fields.List(ma.fields.Nested(LineSchema), metadata={"maxItems": 500})
+    adjustments = ma.fields.List(ma.fields.Nested(AdjustmentSchema))
 
 
 class ClientRefSchema(ma.Schema):

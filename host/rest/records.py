@@ -19,7 +19,9 @@ from host.rest.errors import API_PREFIX, Problem
 
 
 def _text(length: int, **kwargs) -> ma.fields.String:
-    return ma.fields.String(validate=ma.validate.Length(max=length), **kwargs)
+    """A string the form checks (length, control characters) with the page's messages; documented here."""
+    metadata = {"maxLength": length, **kwargs.pop("metadata", {})}
+    return ma.fields.String(metadata=metadata, **kwargs)
 
 
 class ClientSchema(ma.Schema):
@@ -52,8 +54,7 @@ class TaxSchema(ma.Schema):
 class PaymentTermSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     name = _text(100, required=True, metadata={"example": "Net 30"})
-    days = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(0, 3650),
-                             metadata={"example": 30})
+    days = ma.fields.Integer(required=True, strict=True, metadata={"example": 30, "minimum": 0, "maximum": 3650})
 
 
 class SearchArgs(PageArgs):
