@@ -101,3 +101,16 @@ def test_a_second_request_that_cannot_wait_gets_a_409(app, enabled, reference):
     assert second.status_code == 409 and int(second.headers["Retry-After"]) >= 1
     assert "still running" in second.json["detail"]
     assert answers[0].status_code == 202 and jobs(app) == 1
+
+
+def test_the_upkeep_forgets_keys_older_than_a_day(app, api):
+    from host.rest.idempotency import forget_expired
+
+    api().post("/clients", json={"code": "OLD", "name": "Old"}, headers=key("old"))
+    api().post("/clients", json={"code": "NEW", "name": "New"}, headers=key("new"))
+    with app.app_context():
+        db.session.execute(update(IdempotentRequest).where(IdempotentRequest.key == "old")
+                           .values(created_at=datetime.now(timezone.utc) - timedelta(hours=25)))
+        db.session.commit()
+        assert forget_expired() == 1
+        assert [r.key for r in db.session.execute(db.select(IdempotentRequest)).scalars()] == ["new"]
