@@ -99,12 +99,13 @@ def init_app(app: Flask) -> RestApi:
     from host.extensions import csrf
     from host.rest import docs, idempotency
     from host.rest.auth import authenticate
-    from host.rest.common import refuse_nul_in_json
+    from host.rest.common import DecimalString, refuse_nul_in_json
 
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
     api = RestApi(app, spec_kwargs={"info": {"description": DESCRIPTION},
                                     "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api.register_field(DecimalString, "string", None)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer",
                                                     "description": "A personal API token (erp_…)."})
     api.spec.options["security"] = [{"bearer": []}]
@@ -121,9 +122,24 @@ def init_app(app: Flask) -> RestApi:
             blueprint.after_request(idempotency.finish)
             limit(blueprint)
             api.register_blueprint(blueprint)
+    _document_idempotency_key(api)
     docs.init_app(app, api)
     app.extensions["erp_host_rest"] = api
     return api
+
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "description": "Replays the first response to a retried request for 24 hours; see the introduction.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[ -~]+$"},
+}
+
+
+def _document_idempotency_key(api: RestApi) -> None:
+    """Every POST takes an ``Idempotency-Key`` header (handled for all of them in ``idempotency``)."""
+    for operations in api.spec._paths.values():
+        if "post" in operations:
+            operations["post"].setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
 
 
 def is_api_request() -> bool:

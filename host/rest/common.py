@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timezone
 from decimal import Decimal
 
 import marshmallow as ma
@@ -36,6 +36,15 @@ class DecimalString(ma.fields.Decimal):
         from host.invoice_data import plain
 
         return str(plain(value))
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """A moment in ISO 8601 with its zone (SQLite gives UTC datetimes back without one)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def Id(**kwargs) -> ma.fields.Integer:

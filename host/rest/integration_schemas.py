@@ -4,7 +4,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from host.models import JOB_KINDS, JOB_STATUSES
-from host.rest.common import DecimalString
+from host.rest.common import DecimalString, UtcDateTime
 
 Nullable = {"allow_none": True}
 
@@ -40,10 +40,10 @@ class JobSchema(ma.Schema):
     reasons = ma.fields.Method("_reasons", metadata={
         "type": "array", "items": {"type": "string"},
         "description": "Every reason it failed or was blocked (empty otherwise)."})
-    not_before = ma.fields.DateTime(**Nullable)
-    created_at = ma.fields.DateTime(**Nullable)
-    started_at = ma.fields.DateTime(**Nullable)
-    finished_at = ma.fields.DateTime(**Nullable)
+    not_before = UtcDateTime(**Nullable)
+    created_at = UtcDateTime(**Nullable)
+    started_at = UtcDateTime(**Nullable)
+    finished_at = UtcDateTime(**Nullable)
 
     def _messages(self, job) -> list[dict]:
         return MessageSchema(many=True).dump((job.payload or {}).get("messages", []))
@@ -66,9 +66,9 @@ class LinkSchema(ma.Schema):
     remote_currency = ma.fields.String(**Nullable)
     remote_final = ma.fields.Boolean()
     last_error = ma.fields.String(**Nullable)
-    linked_at = ma.fields.DateTime(**Nullable)
-    refreshed_at = ma.fields.DateTime(**Nullable)
-    next_sync_at = ma.fields.DateTime(**Nullable)
+    linked_at = UtcDateTime(**Nullable)
+    refreshed_at = UtcDateTime(**Nullable)
+    next_sync_at = UtcDateTime(**Nullable)
 
 
 class IntegrationStateSchema(ma.Schema):
@@ -90,7 +90,7 @@ class EventSchema(ma.Schema):
     outcome = ma.fields.String(metadata={"example": "ok"})
     message = ma.fields.String()
     request_id = ma.fields.String(**Nullable)
-    created_at = ma.fields.DateTime()
+    created_at = UtcDateTime()
 
 
 class ProgressSchema(ma.Schema):
@@ -111,8 +111,8 @@ class RunSchema(ma.Schema):
     provider = ma.fields.String()
     action = ma.fields.String(metadata={"enum": ["create", "refresh"]})
     username = ma.fields.String(**Nullable)
-    created_at = ma.fields.DateTime()
-    cancelled_at = ma.fields.DateTime(**Nullable)
+    created_at = UtcDateTime()
+    cancelled_at = UtcDateTime(**Nullable)
     progress = ma.fields.Nested(ProgressSchema)
     jobs = ma.fields.List(ma.fields.Nested(JobSchema), metadata={"description": "One job per invoice."})
 

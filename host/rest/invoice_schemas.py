@@ -5,7 +5,7 @@ import marshmallow as ma
 
 from host.inputs import MAX_INT64
 from host.models import ADJUSTMENT_KINDS, INVOICE_STATUSES
-from host.rest.common import DecimalString, Id
+from host.rest.common import DecimalString, UtcDateTime, Id
 from host.rest.integration_schemas import IntegrationStateSchema
 
 Nullable = {"allow_none": True}
@@ -81,8 +81,8 @@ class InvoiceSchema(InvoiceInSchema):
     totals = ma.fields.Nested(TotalsSchema, dump_only=True)
     integrations = ma.fields.List(ma.fields.Nested(IntegrationStateSchema), dump_only=True, metadata={
         "description": "Each enabled provider that takes invoices (and any other the invoice is linked to)."})
-    created_at = ma.fields.DateTime(dump_only=True)
-    updated_at = ma.fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
+    updated_at = UtcDateTime(dump_only=True)
 
 
 class InvoiceSummarySchema(ma.Schema):
