@@ -9,7 +9,7 @@ import marshmallow as ma
 from flask import request
 from werkzeug.datastructures import MultiDict
 
-from host.inputs import MAX_INT64
+from host.inputs import MAX_ROW_ID
 from host.rest.errors import Problem
 
 DECIMAL_PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,4})?$"
@@ -49,7 +49,7 @@ class UtcDateTime(ma.fields.DateTime):
 
 def Id(**kwargs) -> ma.fields.Integer:
     """A row ID: a positive 64-bit integer."""
-    return ma.fields.Integer(strict=True, validate=ma.validate.Range(1, MAX_INT64), **kwargs)
+    return ma.fields.Integer(strict=True, validate=ma.validate.Range(1, MAX_ROW_ID), **kwargs)
 
 
 class PageArgs(ma.Schema):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from host.inputs import MAX_INT64
+from host.inputs import MAX_ROW_ID
 from host.models import ADJUSTMENT_KINDS, INVOICE_STATUSES
 from host.rest.common import DecimalString, UtcDateTime, Id
 from host.rest.integration_schemas import IntegrationStateSchema
@@ -97,7 +97,7 @@ class InvoiceSummarySchema(ma.Schema):
 
 
 class InvoiceFilterArgs(ma.Schema):
-    client = ma.fields.Integer(validate=ma.validate.Range(1, MAX_INT64), metadata={"description": "A client's ID."})
+    client = ma.fields.Integer(validate=ma.validate.Range(1, MAX_ROW_ID), metadata={"description": "A client's ID."})
     status = ma.fields.String(validate=ma.validate.OneOf(INVOICE_STATUSES))
     date_from = ma.fields.Date(metadata={"description": "Issued on or after."})
     date_to = ma.fields.Date(metadata={"description": "Issued on or before."})

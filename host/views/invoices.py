@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
-from host.inputs import MAX_PAGE, int_arg
+from host.inputs import MAX_PAGE, MAX_ROW_ID, int_arg
 from host.forms import STATUS_LABELS, InvoiceForm
 from host.invoice_edit import initial_data, offer_choices, save_invoice
 from host.invoice_data import totals_for
@@ -63,7 +63,7 @@ def list_filters() -> InvoiceFilters:
     """The invoice list's filters from the query string (or a bulk form's fields)."""
     values = request.values
     return InvoiceFilters(
-        client=int_arg("client"),
+        client=int_arg("client", high=MAX_ROW_ID),
         status=values.get("status", ""),
         date_from=_date_arg("date_from"),
         date_to=_date_arg("date_to"),
