@@ -13,6 +13,7 @@ live in the host's services (records, invoice_edit, integrations, jobs).
 from __future__ import annotations
 
 import http
+import os
 
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -30,7 +31,7 @@ DEFAULTS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": API_PREFIX,
     "OPENAPI_JSON_PATH": "openapi.json",
-    "API_RATE_LIMIT": "300 per minute",
+    "API_RATE_LIMIT": os.environ.get("ERP_HOST_API_RATE_LIMIT") or "300 per minute",
 }
 DESCRIPTION = """Automation API of erp-host: clients, services, taxes, payment terms, invoices,
 their links to each provider (create, link, refresh, unlink, history), bulk runs, providers and the
