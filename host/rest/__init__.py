@@ -18,7 +18,7 @@ import os
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow.common import resolve_schema_cls
-from flask import Flask, request
+from flask import Flask
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
@@ -141,7 +141,3 @@ def _document_idempotency_key(api: RestApi) -> None:
     for operations in api.spec._paths.values():
         if "post" in operations:
             operations["post"].setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
-
-
-def is_api_request() -> bool:
-    return request.path.startswith(API_PREFIX + "/")

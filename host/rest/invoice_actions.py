@@ -92,6 +92,23 @@ def blueprints() -> list[Blueprint]:
         def get(self, invoice_id, provider):
             return _state(get_invoice(invoice_id), provider)
 
+    @blp.route("/history")
+    class History(MethodView):
+        @blp.arguments(PageArgs, location="query")
+        @blp.response(200, history_page)
+        @blp.doc(operationId="invoice_integration_history", summary="The invoice's history at the provider, newest first")
+        def get(self, args, invoice_id, provider):
+            provider_or_404(provider)
+            get_invoice(invoice_id)
+            return page_of(history.log_query(provider, invoice_id=invoice_id), args)
+
+    _actions(blp)
+    return [blp]
+
+
+def _actions(blp: Blueprint) -> None:
+    """Create, refresh, link, unlink."""
+
     @blp.route("/create")
     class Create(MethodView):
         @blp.response(202, JobSchema)
@@ -114,9 +131,10 @@ def blueprints() -> list[Blueprint]:
         @blp.response(200, IntegrationStateSchema)
         @blp.doc(operationId="link_remote_invoice", summary="Link an existing remote invoice by its ID")
         def post(self, data, invoice_id, provider):
+            before = service.link_for(get_invoice(invoice_id), provider)
             invoice, result = _action(service.link_remote, invoice_id, provider, data["remote_id"].strip())
-            if not result.ok:
-                raise result_problem(result, 409 if result.problems or not result.sent else 422)
+            if not result.ok:  # taken already (409), or the provider refused this remote invoice (422)
+                raise result_problem(result, 409 if before is not None and before.status != "failed" else 422)
             return _state(invoice, provider)
 
     @blp.route("/unlink")
@@ -128,15 +146,3 @@ def blueprints() -> list[Blueprint]:
             if not result.ok:
                 raise result_problem(result, 409)
             return _state(invoice, provider)
-
-    @blp.route("/history")
-    class History(MethodView):
-        @blp.arguments(PageArgs, location="query")
-        @blp.response(200, history_page)
-        @blp.doc(operationId="invoice_integration_history", summary="The invoice's history at the provider, newest first")
-        def get(self, args, invoice_id, provider):
-            provider_or_404(provider)
-            get_invoice(invoice_id)
-            return page_of(history.log_query(provider, invoice_id=invoice_id), args)
-
-    return [blp]

@@ -106,6 +106,13 @@ def blueprints() -> list[Blueprint]:
         def get(self, run_id):
             return run_json(_run(run_id))
 
+    _run_actions(blp)
+    return [blp]
+
+
+def _run_actions(blp: Blueprint) -> None:
+    """Retry, cancel, and read one job."""
+
     @blp.route("/runs/<int:run_id>/retry")
     class Retry(MethodView):
         @blp.response(202, CountSchema)
@@ -133,5 +140,3 @@ def blueprints() -> list[Blueprint]:
             if job is None:
                 raise Problem(404, f"There is no job {job_id}.")
             return job
-
-    return [blp]

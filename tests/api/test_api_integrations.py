@@ -113,3 +113,9 @@ def test_the_integration_log_for_admins(app, enabled):
     log = enabled("admin").get("/log?outcome=blocked").json
     assert log["total"] == 1 and log["items"][0]["invoice_id"] == 4
     assert enabled("admin").get("/log?outcome=sideways").status_code == 422
+
+
+def test_linking_an_unknown_remote_invoice_is_a_422_with_the_providers_reason(app, enabled):
+    response = enabled().post(BASE.format(1) + "/link", json={"remote_id": "no-such-invoice"})
+    assert response.status_code == 422 and response.json["reasons"], response.json
+    assert enabled().get(BASE.format(1)).json["link"] is None
