@@ -28,8 +28,6 @@ from host.rest.integration_schemas import EventSchema, IntegrationStateSchema, J
 from host.rest.invoice_state import state_json
 from host.rest.invoices import get_invoice
 
-PROVIDER_KEY = r"[A-Za-z0-9_.-]{1,60}"
-
 
 class LinkArgs(ma.Schema):
     remote_id = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120),

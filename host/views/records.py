@@ -5,7 +5,7 @@ differs (model, form, columns, which fields must be unique).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg, search_arg
