@@ -125,7 +125,7 @@ def _actions(blp: Blueprint) -> None:
 
     @blp.route("/link")
     class Link(MethodView):
-        @blp.arguments(LinkArgs)
+        @blp.arguments(LinkArgs, example={"remote_id": "4711"})
         @blp.response(200, IntegrationStateSchema)
         @blp.doc(operationId="link_remote_invoice", summary="Link an existing remote invoice by its ID")
         def post(self, data, invoice_id, provider):

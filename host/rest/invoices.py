@@ -24,6 +24,14 @@ LIST_LOADING = (selectinload(Invoice.client), selectinload(Invoice.taxes), selec
                 selectinload(Invoice.lines).selectinload(InvoiceLine.taxes))
 
 
+CREATE_EXAMPLE = {
+    "number": "INV-2026-0100", "client_id": 1, "issue_date": "2026-03-01", "payment_term_id": 1, "status": "issued",
+    "lines": [{"service_id": 1, "description": "Translation EN>DE, 1,000 words", "quantity": "1000",
+               "unit_price": "0.12", "tax_ids": [1]}],
+    "adjustments": [{"kind": "allowance", "percent": "5", "reason": "Loyalty discount"}],
+}
+
+
 class ListArgs(InvoiceFilterArgs, PageArgs):
     pass
 
@@ -118,7 +126,7 @@ def blueprints() -> list[Blueprint]:
                                 "total": totals_for(i, company).total} for i in result["items"]]
             return result
 
-        @blp.arguments(InvoiceInSchema)
+        @blp.arguments(InvoiceInSchema, example=CREATE_EXAMPLE)
         @blp.response(201, InvoiceSchema)
         @blp.doc(operationId="create_invoice", summary="Create an invoice")
         def post(self, data):

@@ -85,7 +85,8 @@ def blueprints() -> list[Blueprint]:
             result["items"] = [run_json(run, with_jobs=False) for run in result["items"]]
             return result
 
-        @blp.arguments(RunStartSchema)
+        @blp.arguments(RunStartSchema, example={"provider": "quickbooks", "action": "create",
+                                                "filter": {"integration": "missing:quickbooks", "status": "issued"}})
         @blp.response(202, RunSchema)
         @blp.doc(operationId="start_run", summary="Start a bulk run over a list of invoices or a filter")
         def post(self, data):
