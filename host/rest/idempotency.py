@@ -87,8 +87,10 @@ def begin():
             g.idempotency = (token_id, key)
             return None
         row = _find(token_id, key)
-        if row is None:
+        if row is None and time.monotonic() < deadline:
             continue  # released meanwhile: claim it
+        if row is None:
+            raise Problem(409, f"This {HEADER} could not be claimed; retry in a moment.", headers={"Retry-After": "1"})
         age = now() - _aware(row.created_at)
         if age > KEEP or (row.status == "running" and age > ABANDONED):
             db.session.execute(delete(IdempotentRequest).where(IdempotentRequest.id == row.id))
