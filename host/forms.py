@@ -333,3 +333,16 @@ class InvoiceForm(FlaskForm):
         for adjustment in self.filled_adjustments():
             ok = adjustment.check() and ok
         return ok
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it by, and an optional expiry date."""
+
+    name = LineField("Name", [DataRequired(message="Give the token a name, e.g. “nightly push script”."),
+                              Length(max=100)], filters=[strip])
+    expires_on = DateField("Expires on", [Optional(), in_date_range],
+                           description="Left empty: the token works until it is revoked.")
+
+    def validate_expires_on(self, field):
+        if field.data and field.data <= date.today():
+            raise ValidationError("Choose a date after today.")

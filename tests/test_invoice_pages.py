@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from host.extensions import db
-from host.models import Client, Company, Invoice, PaymentTerm, Service, Tax
+from host.models import Client, Invoice, PaymentTerm, Service, Tax
 
 
 @pytest.fixture

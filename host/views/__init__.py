@@ -2,9 +2,10 @@
 
 
 def register(app):
-    from host.views import company, hooks, integrations, invoice_integrations, invoices, messages, records, runs
+    from host.views import (company, hooks, integrations, invoice_integrations, invoices, messages, records, runs,
+                            tokens)
 
-    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs):
+    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, tokens):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink
