@@ -1,7 +1,8 @@
 """erp-host: a small ERP with provider plugins.
 
 Plugins import their whole API from here: ``hookimpl``, the types of
-``host.api``, ``HttpError`` (``host.http_errors``) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
+``host.api``, ``HttpError`` (``host.http_errors``), ``http_session``
+(one HTTP session per provider configuration) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
 """
 from host.api import (
     MAX_SLEEP,
@@ -32,6 +33,7 @@ from host.api import (
 )
 from host.hookspecs import hookimpl
 from host.http_errors import HttpError
+from host.http_sessions import http_session
 from host.recalc import recalculate
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "WebhookResponse",
     "create_app",
     "hookimpl",
+    "http_session",
     "recalculate",
 ]
 

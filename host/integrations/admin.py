@@ -6,14 +6,13 @@ from typing import Any
 from host.api import Message, Result
 from host.extensions import db
 from host.integrations import history
-from host.integrations.calls import call
+from host.integrations.calls import call, call_secrets
 from host.integrations.settings import (
     is_enabled,
     parse_form,
     registry,
     save_config,
     setting_for,
-    stored_secret_values,
     store_notices,
 )
 from host.plugins import Provider
@@ -26,7 +25,7 @@ def _run(provider: Provider, hook: str, username: str | None, **kwargs) -> Resul
 
 
 def _log(provider: Provider, action: str, result: Result, username: str | None) -> None:
-    history.record_result(provider.key, action, result, stored_secret_values(provider.key), username=username)
+    history.record_result(provider.key, action, result, call_secrets(provider.key), username=username)
 
 
 def check(provider: Provider, username: str | None) -> Result:

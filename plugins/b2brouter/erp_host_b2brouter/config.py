@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from host import http_session
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from erp_host_b2brouter import api_facts
@@ -111,7 +112,8 @@ class Settings:
         if context is not None:
             def throttle():
                 return context.throttle(f"account:{self.account_id}", self.requests_per_minute, 60)
-        return Client(self.api_base, self.api_key, throttle=throttle)
+        session = http_session("b2brouter", self.api_base, self.api_key)  # one per key and URL, reused
+        return Client(self.api_base, self.api_key, throttle=throttle, session=session)
 
     def invoice_url(self, remote_id) -> str:
         return self.web_base + api_facts.WEB_INVOICE.format(id=remote_id)
