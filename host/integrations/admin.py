@@ -15,6 +15,7 @@ from host.integrations.settings import (
     setting_for,
     store_notices,
 )
+from host.models import ProviderSetting
 from host.plugins import Provider
 
 
@@ -114,3 +115,22 @@ def callback(provider: Provider, params: dict[str, str], username: str | None) -
 
 def title(provider: Provider) -> str:
     return provider.info.title if provider.info else provider.key
+
+
+def overview() -> list[tuple[Provider, ProviderSetting | None]]:
+    """Every installed provider with its settings row (None if never configured), by key."""
+    rows = {row.provider: row for row in db.session.execute(db.select(ProviderSetting)).scalars()}
+    return [(provider, rows.get(key)) for key, provider in sorted(registry().providers.items())]
+
+
+def setting(key: str) -> ProviderSetting:
+    """The provider's settings row, created (and committed) on first use."""
+    row = setting_for(key)
+    db.session.commit()
+    return row
+
+
+def set_sync_minutes(key: str, minutes: int) -> None:
+    """How often the scheduled status sync polls the provider's linked invoices during their first day (0: off)."""
+    setting_for(key).sync_minutes = minutes
+    db.session.commit()

@@ -64,3 +64,27 @@ def record_result(provider: str, action: str, result: Result, secrets: list[str]
         invoice_id=invoice_id, username=username, request_id=result.request_id,
         error_detail=result.error_detail, secrets=secrets,
     )
+
+
+def for_invoice(invoice_id: int, limit: int = 50) -> list[IntegrationEvent]:
+    """The invoice's latest events, newest first (its integration history)."""
+    return db.session.execute(
+        db.select(IntegrationEvent).filter_by(invoice_id=invoice_id).order_by(IntegrationEvent.id.desc()).limit(limit)
+    ).scalars().all()
+
+
+def for_provider(provider: str, limit: int = 10) -> list[IntegrationEvent]:
+    """The provider's latest events, newest first (its configure page)."""
+    return db.session.execute(
+        db.select(IntegrationEvent).filter_by(provider=provider).order_by(IntegrationEvent.id.desc()).limit(limit)
+    ).scalars().all()
+
+
+def log_page(provider: str, outcome: str, page: int, per_page: int):
+    """One page of the integration log, newest first, filtered by provider and outcome when given."""
+    query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
+    if provider:
+        query = query.filter_by(provider=provider)
+    if outcome:
+        query = query.filter_by(outcome=outcome)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from host.auth import admin_required
-from host.extensions import csrf, db
-from host.integrations import admin, history
+from host.extensions import csrf
+from host.integrations import admin, webhooks
 from host.api import Result
 from host.integrations.calls import call
 from host.jobs.service import queue_webhook_updates
@@ -48,13 +48,11 @@ def webhook(provider):
     headers = {name.lower(): value for name, value in request.headers.items()}
     response = call(plugin, "handle_webhook", None, headers=headers, body=body)
     if isinstance(response, Result):  # the plugin crashed
-        history.record(provider, "webhook", "error", history.summary(response), error_detail=response.error_detail)
-        db.session.commit()
+        webhooks.record_crash(provider, response)
         return jsonify(error="internal error"), 500
     if response.status >= 400:
         log.warning("webhook for %s refused (%s): %s from %s", provider, response.status, response.message, request.remote_addr)
-        history.record(provider, "webhook", "failed", f"Refused ({response.status}): {response.message}")
-        db.session.commit()
+        webhooks.record_refusal(provider, response)
         return jsonify(error=response.message or "refused"), response.status
     job = queue_webhook_updates(provider, response.updates)
     return jsonify(ok=True, queued=len(response.updates), job=job.id if job else None), response.status

@@ -12,50 +12,25 @@ from markupsafe import Markup
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
+from host.integrations import history
 from host.integrations import invoices as service
-from host.integrations.settings import registry, warnings_of
+from host.integrations.panels import invoice_panels
+from host.integrations.settings import registry
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
-from host.models import Company, IntegrationEvent, Invoice, ProviderSetting, RemoteLink
+from host.models import Company, Invoice
 from host.views.messages import flash_result
 
 bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
 PICKER_PAGE_SIZE = 20
 
 
-def _panels(invoice: Invoice, total: Decimal) -> list[dict]:
-    """One section per enabled provider that can create or link invoices, with
-    its link, its latest job and its settings warnings: two queries in all."""
-    providers = [p for p in registry().loaded() if p.implements("create_remote_invoice") or p.implements("link")]
-    rows = {setting.provider: (setting, link) for setting, link in db.session.execute(
-        db.select(ProviderSetting, RemoteLink)
-        .outerjoin(RemoteLink, (RemoteLink.provider == ProviderSetting.provider) & (RemoteLink.invoice_id == invoice.id))
-        .where(ProviderSetting.provider.in_([p.key for p in providers]), ProviderSetting.enabled)
-    ).all()}
-    jobs_by_provider = jobs.latest_jobs(invoice)
-    panels = []
-    for provider in providers:
-        if provider.key not in rows:  # not enabled
-            continue
-        setting, link = rows[provider.key]
-        job = jobs_by_provider.get(provider.key)
-        panels.append({
-            "provider": provider, "link": link, "job": job,
-            "busy": bool(job and job.status in jobs.OPEN),
-            "differs": bool(link and link.remote_total is not None and link.remote_total != total),
-            "warnings": warnings_of(setting),
-        })
-    return panels
-
-
 def panels_for(invoice: Invoice, total: Decimal) -> Markup:
     """HTML for every enabled provider that can create or link invoices, then the
     history; ``total`` is the invoice's local total, which the page already has."""
-    events = db.session.execute(
-        db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)
-    ).scalars().all()
-    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=_panels(invoice, total),
-                                  events=events, local_total=total))
+    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice,
+                                  panels=invoice_panels(invoice, total), events=history.for_invoice(invoice.id),
+                                  local_total=total))
 
 
 def _invoice(invoice_id: int) -> Invoice:
@@ -113,7 +88,7 @@ def panel(invoice_id, provider):
     job is still running: the page polls it while a job runs."""
     invoice = _invoice(invoice_id)
     total = totals_for(invoice, Company.get()).total
-    busy = any(p["busy"] for p in _panels(invoice, total) if p["provider"].key == provider)
+    busy = any(p["busy"] for p in invoice_panels(invoice, total) if p["provider"].key == provider)
     return jsonify(busy=busy, html=str(panels_for(invoice, total)))
 
 
