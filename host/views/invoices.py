@@ -14,7 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
-from host.forms import STATUS_LABELS, InvoiceForm, options
+from host.forms import STATUS_LABELS, options
+from host.invoice_forms import InvoiceForm
 from host.invoice_data import totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
 from host.models import (
