@@ -66,11 +66,14 @@ def record_result(provider: str, action: str, result: Result, secrets: list[str]
     )
 
 
-def for_invoice(invoice_id: int, limit: int = 50) -> list[IntegrationEvent]:
-    """The invoice's latest events, newest first (its integration history)."""
+def for_invoice(invoice_id: int, limit: int = 50) -> list:
+    """The invoice's latest events, newest first (its integration history), as
+    read-only rows with the events' attributes: the page only shows them, and
+    rows cost a fraction of ORM objects."""
+    events = IntegrationEvent.__table__
     return db.session.execute(
-        db.select(IntegrationEvent).filter_by(invoice_id=invoice_id).order_by(IntegrationEvent.id.desc()).limit(limit)
-    ).scalars().all()
+        db.select(events).where(events.c.invoice_id == invoice_id).order_by(events.c.id.desc()).limit(limit)
+    ).all()
 
 
 def for_provider(provider: str, limit: int = 10) -> list[IntegrationEvent]:
