@@ -2,7 +2,9 @@
 
 Plugins import their whole API from here: ``hookimpl``, the types of
 ``host.api``, ``HttpError`` (``host.http_errors``), ``http_session``
-(one HTTP session per provider configuration) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
+(one HTTP session per provider configuration), the configure-form pieces
+``EnvironmentSchema``, ``environment_field`` and ``custom_url_field``
+(``host.config_fields``, imported on first use) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
 """
 from host.api import (
     MAX_SLEEP,
@@ -39,6 +41,7 @@ from host.recalc import recalculate
 __all__ = [
     "MAX_SLEEP",
     "Action",
+    "EnvironmentSchema",
     "AllowanceCharge",
     "CalculationSettings",
     "ClientData",
@@ -64,6 +67,8 @@ __all__ = [
     "Throttled",
     "WebhookResponse",
     "create_app",
+    "custom_url_field",
+    "environment_field",
     "hookimpl",
     "http_session",
     "recalculate",
@@ -75,3 +80,15 @@ def create_app(test_config=None):
     from host.app import create_app as build
 
     return build(test_config)
+
+
+_CONFIG_FIELDS = ("EnvironmentSchema", "custom_url_field", "environment_field")
+
+
+def __getattr__(name: str):
+    """The configure-form pieces, imported on first use: ``import host`` stays free of marshmallow."""
+    if name in _CONFIG_FIELDS:
+        from host import config_fields
+
+        return getattr(config_fields, name)
+    raise AttributeError(f"module 'host' has no attribute {name!r}")
