@@ -2,6 +2,7 @@
 (``db``, imported only when it runs) plus ours."""
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import json
 
@@ -117,13 +118,34 @@ def forget_secrets_command() -> None:
     click.echo(f"Deleted {count} secret(s). Restart the app; it will make a new key if the old one is gone.")
 
 
-def _commands():
-    from host.demo_run import demo_command
-    from host.jobs.worker import jobs_command, worker_command
-    from host.scaffold import new_provider
+class LazyCommand(click.Command):
+    """A command imported only when it runs (or shows its own help), so that
+    ``erp-host plugins`` does not import the demo's sandboxes, the worker's
+    consumer or the scaffold."""
 
-    return [create_user_command, plugins_command, load_demo_command, demo_command, new_provider,
-            worker_command, jobs_command, MigrationsGroup(), rotate_key_command, forget_secrets_command]
+    def __init__(self, name: str, target: str, help: str) -> None:
+        super().__init__(name, help=help)
+        self.target = target
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        module, attribute = self.target.split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        return command.make_context(info_name, args, parent=parent, **extra)
+
+
+def _commands():
+    return [
+        create_user_command, plugins_command, load_demo_command,
+        LazyCommand("demo", "host.demo_run:demo_command",
+                    "Migrate, load demo data, start the sandboxes and serve the app on loopback."),
+        LazyCommand("new-provider", "host.scaffold:new_provider",
+                    "Write a new provider package NAME (e.g. acme_books) under DEST."),
+        LazyCommand("worker", "host.jobs.worker:worker_command",
+                    "Run provider jobs. SIGTERM (or Ctrl-C) stops after the jobs in hand."),
+        LazyCommand("jobs", "host.jobs.worker:jobs_command",
+                    "List queued, running, scheduled and failed jobs (JSON); see also retry and drop."),
+        MigrationsGroup(), rotate_key_command, forget_secrets_command,
+    ]
 
 
 def version_lines() -> list[str]:

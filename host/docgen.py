@@ -20,10 +20,10 @@ import typing
 from pathlib import Path
 
 import host
-from host import api, hookspecs, http_errors
+from host import api, api_invoices, config_fields, hookspecs, http_errors
 
 #: The modules whose exported classes make the public types, in this order.
-PUBLIC_MODULES = (api, http_errors)
+PUBLIC_MODULES = (api, api_invoices, http_errors, config_fields)
 
 START = "<!-- hooks:start -->"
 END = "<!-- hooks:end -->"
@@ -210,10 +210,15 @@ def render() -> str:
         "## Types (`host.api`)",
         markdown(inspect.getdoc(api)),
         *[render_type(cls) for cls in public_types()],
+        *[render_type(cls) for cls in public_types(api_invoices)],
         "## HTTP errors (`host.http_errors`)",
         markdown(inspect.getdoc(http_errors)),
         *[render_type(cls) for cls in public_types(http_errors)],
         "What `HttpError` uses (in `host.http_errors`; plugins need only `HttpError`):\n\n" + "\n".join(functions(http_errors) + constants(http_errors)),
+        "## Configure forms (`host.config_fields`)",
+        markdown(inspect.getdoc(config_fields)),
+        *[render_type(cls) for cls in public_types(config_fields)],
+        "\n".join(functions(config_fields)),
         "### Type aliases",
         "\n".join(aliases()),
         END,

@@ -57,8 +57,11 @@ def validate_config(config, context):
 def enable(config, context):
     """Called after ``validate_config`` passed, when the admin enables the provider.
 
-    Use it to register webhooks or record a request. Not implemented means
-    nothing more to do.
+    Give it a real job: verify the account with a real call (a key revoked
+    since the last check keeps the provider disabled), say what the admin
+    must register at the provider (e.g. ``context.webhook_url``), refuse
+    until an OAuth connection exists, or record a request. Not implemented
+    means nothing more to do.
 
     :returns: :class:`host.Result`; ``ok=False`` keeps the provider disabled.
     """

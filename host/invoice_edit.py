@@ -10,7 +10,8 @@ from decimal import Decimal
 from sqlalchemy.exc import IntegrityError
 
 from host.extensions import db
-from host.forms import InvoiceForm, options
+from host.forms import options
+from host.invoice_forms import InvoiceForm
 from host.models import Client, Company, Invoice, InvoiceAdjustment, InvoiceLine, PaymentTerm, RemoteLink, Service, Tax
 
 NUMBER_TAKEN = "Another invoice already uses this number."

@@ -109,6 +109,18 @@ class CommittingSecretBox(SecretBox):
     this commit never carries anything half-done.
     """
 
+    def __init__(self, keys: list[bytes], provider: str, prefix: str):
+        super().__init__(keys, provider, prefix)
+        self.seen: set[str] = set()  # every value this call read or wrote: what to redact from its result
+
+    def get(self, name: str) -> str | None:
+        value = super().get(name)
+        if value:
+            self.seen.add(value)
+        return value
+
     def set(self, name: str, value: str | None) -> None:
         super().set(name, value)
+        if value:
+            self.seen.add(value)
         db.session.commit()

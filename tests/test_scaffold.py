@@ -110,8 +110,8 @@ def test_installed_provider_is_registered_and_listed(installed):
     assert row["distribution"] == "erp-host-acme-books"
     assert row["load_error"] is None
     assert set(row["hooks"]) == {
-        "provider_info", "validate_config", "create_remote_invoice", "preview_remote_totals", "list_remote_invoices",
-        "link", "unlink", "remote_status",
+        "provider_info", "validate_config", "enable", "create_remote_invoice", "preview_remote_totals",
+        "list_remote_invoices", "link", "unlink", "remote_status",
     }
 
 

@@ -6,14 +6,13 @@ from typing import Any
 from host.api import Message, Result
 from host.extensions import db
 from host.integrations import history
-from host.integrations.calls import call
+from host.integrations.calls import call, call_secrets
 from host.integrations.settings import (
     is_enabled,
     parse_form,
     registry,
     save_config,
     setting_for,
-    stored_secret_values,
     store_notices,
     unreadable_secrets,
 )
@@ -28,7 +27,7 @@ def _run(provider: Provider, hook: str, username: str | None, **kwargs) -> Resul
 
 
 def _log(provider: Provider, action: str, result: Result, username: str | None) -> None:
-    history.record_result(provider.key, action, result, stored_secret_values(provider.key), username=username)
+    history.record_result(provider.key, action, result, call_secrets(provider.key), username=username)
 
 
 def check(provider: Provider, username: str | None) -> Result:
@@ -132,3 +131,22 @@ def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
     if setting and setting.enabled and any(n.get("level") == "warning" for n in (setting.notices or [])):
         return "settings differ"
     return "enabled" if setting and setting.enabled else "disabled"
+
+
+def overview() -> list[tuple[Provider, ProviderSetting | None]]:
+    """Every installed provider with its settings row (None if never configured), by key."""
+    rows = {row.provider: row for row in db.session.execute(db.select(ProviderSetting)).scalars()}
+    return [(provider, rows.get(key)) for key, provider in sorted(registry().providers.items())]
+
+
+def setting(key: str) -> ProviderSetting:
+    """The provider's settings row, created (and committed) on first use."""
+    row = setting_for(key)
+    db.session.commit()
+    return row
+
+
+def set_sync_minutes(key: str, minutes: int) -> None:
+    """How often the scheduled status sync polls the provider's linked invoices during their first day (0: off)."""
+    setting_for(key).sync_minutes = minutes
+    db.session.commit()

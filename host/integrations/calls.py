@@ -8,6 +8,11 @@ Every call has a deadline: the hook runs in a thread of its own (with its own
 app context and database session) and the caller stops waiting when the
 deadline passes, so a hanging plugin never holds a page or a worker. Pages
 use the ``INTERACTIVE_DEADLINE`` setting (15 s); background jobs pass a longer one.
+
+Secrets are decrypted once per call: the config's secret fields when the
+config is loaded, tokens when the plugin reads them. What the call held is
+remembered (:func:`call_secrets`) to redact its result, so recording the
+outcome decrypts nothing again.
 """
 from __future__ import annotations
 
@@ -15,12 +20,12 @@ import logging
 import threading
 import traceback
 
-from flask import current_app
+from flask import current_app, g
 
 from host.api import Message, RemoteDocument, RemotePage, RemoteTotals, Result, Throttled, WebhookResponse
 from host.extensions import db
 from host.integrations.history import redact
-from host.integrations.settings import load_config, make_context, registry, stored_secret_values
+from host.integrations.settings import load_config, make_context, registry, schema_for, secret_fields
 from host.plugins import Provider
 from host.secrets import SecretUnreadable
 
@@ -79,6 +84,7 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
     worker.start()
     worker.join(deadline)
     db.session.expire_all()  # the hook may have changed rows this session holds
+    _remember_secrets(provider, config, context.secrets.seen)
     if worker.is_alive():
         log.error("provider %s hook %s did not finish within %g s", provider.key, hook, deadline)
         return Result(ok=False, retry_after=app.config["UNKNOWN_OUTCOME_WAIT"], messages=(Message(
@@ -96,7 +102,7 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
             ok=False,
             messages=(Message("error", f"Unexpected error in the {title} integration ({name}). "
                                        "The details are in the integration log."),),
-            error_detail=redact(detail, stored_secret_values(provider.key)),
+            error_detail=redact(detail, call_secrets(provider.key)),
         )
     value = outcome["value"]
     if not isinstance(value, EXPECTED[hook]):
@@ -110,3 +116,15 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
 
 def provider_title(provider: Provider) -> str:
     return provider.info.title if provider.info else provider.key
+
+
+def _remember_secrets(provider: Provider, config: dict, tokens: set[str]) -> None:
+    held = {str(config[name]) for name in secret_fields(schema_for(provider)) if config.get(name)}
+    g.setdefault("erp_host_call_secrets", {}).setdefault(provider.key, set()).update(held | tokens)
+
+
+def call_secrets(key: str) -> list[str]:
+    """The secret values the calls on ``key`` in this app context held (the config's
+    secrets, the tokens they read or wrote), longest first: what to redact from
+    what they returned. Decrypts nothing."""
+    return sorted(g.get("erp_host_call_secrets", {}).get(key, ()), key=len, reverse=True)

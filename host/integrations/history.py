@@ -68,6 +68,23 @@ def record_result(provider: str, action: str, result: Result, secrets: list[str]
     )
 
 
+def for_invoice(invoice_id: int, limit: int = 50) -> list:
+    """The invoice's latest events, newest first (its integration history), as
+    read-only rows with the events' attributes: the page only shows them, and
+    rows cost a fraction of ORM objects."""
+    events = IntegrationEvent.__table__
+    return db.session.execute(
+        db.select(events).where(events.c.invoice_id == invoice_id).order_by(events.c.id.desc()).limit(limit)
+    ).all()
+
+
+def for_provider(provider: str, limit: int = 10) -> list[IntegrationEvent]:
+    """The provider's latest events, newest first (its configure page)."""
+    return db.session.execute(
+        db.select(IntegrationEvent).filter_by(provider=provider).order_by(IntegrationEvent.id.desc()).limit(limit)
+    ).scalars().all()
+
+
 def log_query(provider: str = "", outcome: str = "", invoice_id: int | None = None):
     """The integration log, newest first, optionally for one provider, outcome or invoice."""
     query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
@@ -78,3 +95,8 @@ def log_query(provider: str = "", outcome: str = "", invoice_id: int | None = No
     if invoice_id is not None:
         query = query.filter_by(invoice_id=invoice_id)
     return query
+
+
+def log_page(provider: str, outcome: str, page: int, per_page: int):
+    """One page of the integration log, newest first, filtered by provider and outcome when given."""
+    return db.paginate(log_query(provider, outcome), page=page, per_page=per_page, error_out=False)

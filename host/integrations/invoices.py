@@ -25,8 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from host.api import InvoiceData, LinkData, Message, RemoteDocument, RemoteInvoice, RemotePage, RemoteSearch, Result
 from host.extensions import db
 from host.integrations import history, remote_check
-from host.integrations.calls import call, provider_title
-from host.integrations.settings import is_enabled, registry, stored_secret_values
+from host.integrations.calls import call, call_secrets, provider_title
+from host.integrations.settings import is_enabled, registry
 from host.integrations.webhook_updates import newest
 from host.invoice_data import invoice_data
 from host.jobs.sync import next_sync
@@ -130,8 +130,7 @@ def settle(invoice: Invoice, local: InvoiceData, provider: Provider, action: str
            result: Result, username: str | None, fresh_row: bool) -> Result:
     """Store ``result`` on the reserved ``link`` and in the history, then commit."""
     title = provider_title(provider)
-    # read before changes: no premature autoflush
-    secrets = stored_secret_values(provider.key)
+    secrets = call_secrets(provider.key)
     invoice_id, link_id = invoice.id, link.id
     if result.ok and result.remote is not None:
         _store_remote(link, result.remote)
@@ -192,7 +191,7 @@ def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result:
         link.next_sync_at = next_sync(link, _now())
         record = True
     if record:
-        history.record_result(provider.key, "refresh", result, stored_secret_values(provider.key),
+        history.record_result(provider.key, "refresh", result, call_secrets(provider.key),
                               invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
@@ -217,7 +216,7 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
     if result.ok:
         db.session.delete(link)
         result = Result(ok=True, messages=result.messages + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
-    history.record_result(key, "unlink", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
+    history.record_result(key, "unlink", result, call_secrets(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
 
@@ -233,7 +232,7 @@ def remote_document(invoice: Invoice, key: str, username: str | None) -> RemoteD
         history.record(key, "download", "ok", f"Downloaded {answer.filename} ({len(answer.content)} bytes).",
                        invoice_id=invoice.id, username=username)
     else:
-        history.record_result(key, "download", answer, stored_secret_values(key), invoice_id=invoice.id, username=username)
+        history.record_result(key, "download", answer, call_secrets(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return answer
 

@@ -66,18 +66,6 @@ def config_box(key: str) -> SecretBox:
     return SecretBox(current_keys(), key, CONFIG_PREFIX)
 
 
-def stored_secret_values(key: str) -> list[str]:
-    """Every secret the host holds for ``key`` that decrypts: used to redact text."""
-    fernet = fernet_for(current_keys())
-    values = []
-    for row in db.session.execute(db.select(ProviderSecret).filter_by(provider=key)).scalars():
-        try:
-            values.append(fernet.decrypt(row.ciphertext.encode()).decode())
-        except InvalidToken:
-            continue
-    return values
-
-
 def unreadable_secrets(key: str) -> list[str]:
     """Names of ``key``'s stored secrets that the current key cannot decrypt."""
     fernet = fernet_for(current_keys())

@@ -108,3 +108,8 @@ def retry_failed(run: BulkRun, username: str | None) -> int:
         if job.status == "queued":
             dispatch(job)
     return len(again)
+
+
+def recent(limit: int) -> list[BulkRun]:
+    """The latest bulk runs, newest first."""
+    return db.session.execute(db.select(BulkRun).order_by(BulkRun.id.desc()).limit(limit)).scalars().all()

@@ -23,8 +23,7 @@ from host.api import Message, RemoteInvoice, Result
 from host.extensions import db
 from host.integrations import history, preview, webhook_updates
 from host.integrations import invoices as service
-from host.integrations.calls import call, provider_title
-from host.integrations.settings import stored_secret_values
+from host.integrations.calls import call, call_secrets, provider_title
 from host.invoice_data import invoice_data
 from host.jobs import recovery
 from host.jobs.service import messages_json
@@ -104,7 +103,7 @@ def reschedule(job: Job, result: Result, wait: float, action: str) -> None:
     job.outcome = history.summary(result)
     job.payload = {**(job.payload or {}), "messages": messages_json(result)}
     if job.invoice_id is not None:
-        history.record_result(job.provider, action, result, stored_secret_values(job.provider),
+        history.record_result(job.provider, action, result, call_secrets(job.provider),
                               invoice_id=job.invoice_id, username=job.username)
         history.record(job.provider, action, "queued",
                        f"Attempt {job.attempts} did not finish; trying again at {job.not_before:%H:%M:%S} UTC.",

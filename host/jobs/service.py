@@ -9,7 +9,6 @@ import dataclasses
 import logging
 from datetime import datetime, timezone
 
-from sqlalchemy import func
 
 from host.api import RemoteInvoice, Result
 from host.extensions import db
@@ -38,13 +37,6 @@ def open_job(invoice: Invoice, key: str, kinds: tuple[str, ...]) -> Job | None:
         db.select(Job).where(Job.invoice_id == invoice.id, Job.provider == key,
                              Job.kind.in_(kinds), Job.status.in_(OPEN)).limit(1)
     ).scalar_one_or_none()
-
-
-def latest_jobs(invoice: Invoice) -> dict[str, Job]:
-    """The newest create or refresh job of ``invoice`` at each provider: what its section reports."""
-    newest = db.select(func.max(Job.id)).where(
-        Job.invoice_id == invoice.id, Job.kind.in_(USER_KINDS)).group_by(Job.provider)
-    return {job.provider: job for job in db.session.execute(db.select(Job).where(Job.id.in_(newest))).scalars()}
 
 
 def new_create_job(invoice: Invoice, key: str, username: str | None, run_id: int | None = None) -> tuple[Job, str | None]:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from host.extensions import db
 from host.integrations.calls import provider_title
 from host.integrations.settings import registry
-from host.integrations.state import invoice_states
+from host.integrations.panels import invoice_panels
 from host.models import Invoice, Job, RemoteLink
 
 
@@ -18,7 +18,7 @@ def state_json(key: str, title: str, link: RemoteLink | None, job: Job | None, t
 def integration_states(invoice: Invoice, total: Decimal) -> list[dict]:
     """Each enabled provider that takes invoices, then any other provider the invoice is linked to."""
     states = [state_json(s["provider"].key, provider_title(s["provider"]), s["link"], s["job"], total)
-              for s in invoice_states(invoice, total)]
+              for s in invoice_panels(invoice, total)]
     shown = {state["provider"] for state in states}
     for link in db.session.execute(db.select(RemoteLink).filter_by(invoice_id=invoice.id)).scalars():
         if link.provider not in shown:

@@ -13,7 +13,7 @@ from host.extensions import db
 from host.invoice_data import totals_for
 from host.invoice_edit import edit_refusal, offer_choices, save_invoice
 from host.invoice_filters import InvoiceFilters
-from host.forms import InvoiceForm
+from host.invoice_forms import InvoiceForm
 from host.models import Company, Invoice, InvoiceLine
 from host.rest.common import PageArgs, form_data, invalid, page_of, page_schema
 from host.rest.errors import API_PREFIX, Problem

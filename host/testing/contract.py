@@ -169,6 +169,21 @@ class ProviderContract:
         result = call("enable")
         assert isinstance(result, Result) and result.ok, result.messages
 
+    def test_hook_enable_refusal_says_why(self, registry, call, config, bad_config):
+        """Enabling with settings the provider rejects keeps it disabled with a reason, or works:
+        it never raises, and never echoes a secret."""
+        if not self.implements(registry, "enable"):
+            return None
+        result = call("enable", config=bad_config)
+        assert isinstance(result, Result)
+        if not result.ok:
+            assert result.messages and result.messages[0].text.strip(), "a refused enable must say why"
+            assert not result.problems or not result.sent
+        text = self.visible_text(result)
+        for value in bad_config.values():
+            if isinstance(value, str) and len(value) >= 8 and value not in config.values():
+                assert value not in text, "messages must not echo secrets back"
+
     def test_hook_disable(self, registry, call):
         if not self.implements(registry, "disable"):
             return self.assert_absent(call, "disable")

@@ -7,11 +7,10 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from host.auth import admin_required
-from host.extensions import csrf, db
-from host.integrations import admin, history, webhook_events
+from host.extensions import csrf
+from host.integrations import admin, webhook_events, webhooks
 from host.api import Result
 from host.integrations.calls import call
-from host.jobs.service import queue_webhook_updates
 from host.integrations.settings import is_enabled, registry
 from host.plugins import UnknownProvider
 from host.views.messages import flash_result
@@ -57,13 +56,11 @@ def webhook(provider):
     headers = {name.lower(): value for name, value in request.headers.items()}
     response = call(plugin, "handle_webhook", None, headers=headers, body=body)
     if isinstance(response, Result):  # the plugin crashed
-        history.record(provider, "webhook", "error", history.summary(response), error_detail=response.error_detail)
-        db.session.commit()
+        webhooks.record_crash(provider, response)
         return jsonify(error="internal error"), 500
     if response.status >= 400:
         return _refuse(provider, response.status, response.message or "refused")
-    if not webhook_events.claim(provider, webhook_events.event_key(response, body)):
+    fresh, job = webhooks.accept(provider, response, body)
+    if not fresh:
         return jsonify(ok=True, duplicate=True, queued=0, job=None), 200
-    job = queue_webhook_updates(provider, response.updates)
-    db.session.commit()
     return jsonify(ok=True, queued=len(response.updates), job=job.id if job else None), response.status

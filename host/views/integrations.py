@@ -5,7 +5,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from host.auth import admin_required
-from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import admin, history
 from host.integrations.admin import status_of
@@ -14,10 +13,8 @@ from host.integrations.settings import (
     registry,
     schema_for,
     secret_fields,
-    setting_for,
 )
 from host.jobs import bulk
-from host.models import BulkRun, IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
 from host.views.messages import flash_result
 
@@ -35,10 +32,8 @@ def _provider_or_404(key: str) -> Provider:
 @bp.route("/")
 @admin_required
 def index():
-    rows = []
-    for key, provider in sorted(registry().providers.items()):
-        setting = db.session.get(ProviderSetting, key)
-        rows.append({"provider": provider, "setting": setting, "status": status_of(provider, setting)})
+    rows = [{"provider": provider, "setting": setting, "status": status_of(provider, setting)}
+            for provider, setting in admin.overview()]
     return render_template("integrations/index.html", rows=rows)
 
 
@@ -54,11 +49,8 @@ def configure(provider):
         if result.ok and not errors:
             return redirect(url_for(".configure", provider=provider))
         values = {k: v for k, v in request.form.items() if k not in secret_fields(schema_for(plugin))}
-    setting = setting_for(provider)
-    db.session.commit()
-    events = db.session.execute(
-        db.select(IntegrationEvent).filter_by(provider=provider).order_by(IntegrationEvent.id.desc()).limit(10)
-    ).scalars().all()
+    setting = admin.setting(provider)
+    events = history.for_provider(provider)
     return render_template(
         "integrations/configure.html",
         provider=plugin,
@@ -100,8 +92,7 @@ def sync(provider):
     if not value.isdigit() or not 0 <= int(value) <= MAX_SYNC_MINUTES:
         flash(f"The first sync interval is a whole number of minutes from 0 (off) to {MAX_SYNC_MINUTES}.", "error")
         return redirect(url_for(".configure", provider=provider))
-    setting_for(provider).sync_minutes = int(value)
-    db.session.commit()
+    admin.set_sync_minutes(provider, int(value))
     flash("Status sync is off." if value == "0" else f"Linked invoices are checked every {int(value)} minutes "
           "during their first day, then hourly for a week, then daily.", "success")
     return redirect(url_for(".configure", provider=provider))
@@ -129,9 +120,8 @@ RECENT_RUNS = 10
 def log():
     provider = request.args.get("provider", "")
     outcome = request.args.get("outcome", "")
-    query = history.log_query(provider, outcome)
-    page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
-    runs = db.session.execute(db.select(BulkRun).order_by(BulkRun.id.desc()).limit(RECENT_RUNS)).scalars().all()
+    page = history.log_page(provider, outcome, int_arg("page", 1, MAX_PAGE), PAGE_SIZE)
+    runs = bulk.recent(RECENT_RUNS)
     return render_template(
         "integrations/log.html",
         runs=[(run, bulk.progress(run)) for run in runs],

@@ -12,12 +12,13 @@ from markupsafe import Markup
 from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
+from host.integrations import history
 from host.integrations import invoices as service
+from host.integrations.panels import invoice_panels
 from host.integrations.settings import registry
-from host.integrations.state import invoice_states
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
-from host.models import Company, IntegrationEvent, Invoice
+from host.models import Company, Invoice
 from host.views.messages import flash_result
 
 bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
@@ -27,11 +28,9 @@ PICKER_PAGE_SIZE = 20
 def panels_for(invoice: Invoice, total: Decimal) -> Markup:
     """HTML for every enabled provider that can create or link invoices, then the
     history; ``total`` is the invoice's local total, which the page already has."""
-    events = db.session.execute(
-        db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)
-    ).scalars().all()
-    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=invoice_states(invoice, total),
-                                  events=events, local_total=total))
+    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice,
+                                  panels=invoice_panels(invoice, total), events=history.for_invoice(invoice.id),
+                                  local_total=total))
 
 
 def _invoice(invoice_id: int) -> Invoice:
@@ -89,7 +88,7 @@ def panel(invoice_id, provider):
     job is still running: the page polls it while a job runs."""
     invoice = _invoice(invoice_id)
     total = totals_for(invoice, Company.get()).total
-    busy = any(p["busy"] for p in invoice_states(invoice, total) if p["provider"].key == provider)
+    busy = any(p["busy"] for p in invoice_panels(invoice, total) if p["provider"].key == provider)
     return jsonify(busy=busy, html=str(panels_for(invoice, total)))
 
 

@@ -13,8 +13,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
 from host.inputs import MAX_PAGE, MAX_ROW_ID, int_arg
-from host.forms import STATUS_LABELS, InvoiceForm
+from host.forms import STATUS_LABELS
 from host.invoice_edit import initial_data, offer_choices, save_invoice
+from host.invoice_forms import InvoiceForm
 from host.invoice_data import totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
 from host.models import Client, Company, Invoice, InvoiceLine

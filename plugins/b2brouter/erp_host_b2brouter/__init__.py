@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hookimpl
 
-from erp_host_b2brouter import account_check, api_facts, invoices, preview, push, webhook
+from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
 from erp_host_b2brouter.errors import ApiError
 
@@ -31,6 +31,12 @@ def provider_info():
 def validate_config(config, context):
     settings = Settings.from_config(config)
     return account_check.check(settings, context, settings.client(context))
+
+
+@hookimpl
+def enable(config, context):
+    settings = Settings.from_config(config)
+    return enabling.enable(settings, context, settings.client(context))
 
 
 @hookimpl
@@ -116,7 +122,7 @@ def remote_document(invoice, link, config, context):
     except ApiError as error:
         if error.kind == "not_found":
             return error.to_result(f"B2BRouter has no PDF for invoice {link.remote_id} yet. "
-                           "It is made when the invoice is issued; try again in a minute.")
+                                   "It is made when the invoice is issued; try again in a minute.")
         return error.to_result()
     return RemoteDocument(filename=f"{link.number or link.remote_id}.pdf", content_type=content_type, content=content)
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from host import EnvironmentSchema, custom_url_field, environment_field, http_session
+from marshmallow import fields, validate
 
 from erp_host_b2brouter import api_facts
 from erp_host_b2brouter.client import Client
@@ -21,7 +22,9 @@ ENVIRONMENTS = [
 ]
 
 
-class ConfigSchema(Schema):
+class ConfigSchema(EnvironmentSchema):
+    BLANK_IS_NONE = ("custom_base_url", "webhook_secret")
+
     api_key = fields.String(
         required=True, validate=validate.Length(min=1),
         metadata={"label": "API key", "secret": True,
@@ -32,15 +35,9 @@ class ConfigSchema(Schema):
         metadata={"label": "Account ID",
                   "help": "The issuing company's account (B2BRouter → Developers → View IDs)."},
     )
-    environment = fields.String(
-        load_default="production", validate=validate.OneOf([value for value, _ in ENVIRONMENTS]),
-        metadata={"label": "Environment", "choices": ENVIRONMENTS},
-    )
-    custom_base_url = fields.Url(
-        require_tld=False, schemes={"http", "https"}, load_default=None, allow_none=True,
-        metadata={"label": "Custom URL",
-                  "help": "Only for the Custom environment: the API base URL, also used for web links."},
-    )
+    environment = environment_field(ENVIRONMENTS)
+    custom_base_url = custom_url_field(
+        "Custom URL", "Only for the Custom environment: the API base URL, also used for web links.")
     webhook_secret = fields.String(
         load_default=None, allow_none=True,
         metadata={"label": "Webhook secret", "secret": True,
@@ -58,20 +55,6 @@ class ConfigSchema(Schema):
                   "help": "Send each new invoice to the customer at once. Off: it stays in B2BRouter "
                           "as New for review."},
     )
-
-    @pre_load
-    def _blank_is_none(self, data, **kwargs):
-        """An empty optional input means "not set" (HTML forms post empty strings)."""
-        data = dict(data)
-        for name in ("custom_base_url", "webhook_secret"):
-            if isinstance(data.get(name), str) and not data[name].strip():
-                data[name] = None
-        return data
-
-    @validates_schema
-    def _custom_needs_url(self, data, **kwargs):
-        if data.get("environment") == "custom" and not data.get("custom_base_url"):
-            raise ValidationError("Enter the URL for the Custom environment.", "custom_base_url")
 
 
 @dataclass(frozen=True)
@@ -111,7 +94,8 @@ class Settings:
         if context is not None:
             def throttle():
                 return context.throttle(f"account:{self.account_id}", self.requests_per_minute, 60)
-        return Client(self.api_base, self.api_key, throttle=throttle)
+        session = http_session("b2brouter", self.api_base, self.api_key)  # one per key and URL, reused
+        return Client(self.api_base, self.api_key, throttle=throttle, session=session)
 
     def invoice_url(self, remote_id) -> str:
         return self.web_base + api_facts.WEB_INVOICE.format(id=remote_id)

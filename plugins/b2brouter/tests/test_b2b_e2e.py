@@ -20,7 +20,9 @@ def _panel(page):
 
 
 def _submit(page, label):
-    page.get_by_role("button", name=label).click()
+    """Click a form's button and wait for the page it leads to (not the one still shown)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=label).click()
     page.wait_for_load_state()
 
 

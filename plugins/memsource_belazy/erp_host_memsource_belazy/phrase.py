@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
-from host import HttpError
+from host import HttpError, http_session
 
 TIMEOUT = (5, 15)  # seconds: connect, read
 
@@ -59,7 +59,7 @@ def who_am_i(base_url: str, token: str, contact: str | None = None, timeout=TIME
         "Accept": "application/json",
     }
     try:
-        response = requests.get(url, headers=headers, timeout=timeout)
+        response = http_session("memsource_belazy", base_url, token).get(url, headers=headers, timeout=timeout)
     except requests.Timeout as exc:
         raise PhraseError.from_exception(exc, provider=PROVIDER,
                                          text=f"{host} did not answer in time; try again later.") from None

@@ -95,6 +95,11 @@ def _company_report(config, context) -> Result:
 
 
 @hookimpl
+def enable(config, context):
+    return connection.enable(config, context)
+
+
+@hookimpl
 def run_action(name, params, config, context):
     if name == "connect":
         return connection.start(config, context)

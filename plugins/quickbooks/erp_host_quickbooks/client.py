@@ -16,7 +16,7 @@ import time
 from decimal import Decimal
 
 import requests
-from host import MAX_SLEEP
+from host import MAX_SLEEP, http_session
 
 from erp_host_quickbooks.endpoints import MINOR_VERSION, Endpoints, for_config
 from erp_host_quickbooks.faults import REQUEST_ID_HEADER, QuickBooksError, from_response
@@ -42,7 +42,9 @@ class QuickBooksClient:
         self.context = context
         self.endpoints: Endpoints = for_config(config)
         self.tokens = TokenManager(config, context, self.endpoints)
-        self.session = session or requests.Session()
+        # one session per app, environment and company, reused across calls (the token goes per request)
+        self.session = session or http_session("quickbooks", self.endpoints.api, config.get("client_id"),
+                                               realm_id(context))
         self.sleep = sleep
         self.last_request_id: str | None = None
 

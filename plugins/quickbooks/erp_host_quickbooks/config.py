@@ -1,5 +1,6 @@
 """The configure form: app credentials and which QuickBooks to talk to."""
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from host import EnvironmentSchema, custom_url_field, environment_field
+from marshmallow import fields, validate
 
 ENVIRONMENTS = [
     ("production", "Production (real companies)"),
@@ -8,7 +9,9 @@ ENVIRONMENTS = [
 ]
 
 
-class QuickBooksConfigSchema(Schema):
+class QuickBooksConfigSchema(EnvironmentSchema):
+    CUSTOM_URL_MISSING = "Required for the custom environment."
+
     client_id = fields.String(
         required=True,
         validate=validate.Length(min=1, max=200),
@@ -19,29 +22,6 @@ class QuickBooksConfigSchema(Schema):
         validate=validate.Length(min=1, max=200),
         metadata={"label": "Client secret", "secret": True},
     )
-    environment = fields.String(
-        load_default="production",
-        validate=validate.OneOf([value for value, _ in ENVIRONMENTS]),
-        metadata={"label": "Environment", "choices": ENVIRONMENTS},
-    )
-    custom_base_url = fields.Url(
-        load_default=None,
-        allow_none=True,
-        require_tld=False,
-        schemes={"http", "https"},
-        metadata={
-            "label": "Custom base URL",
-            "help": "Only for the custom environment, e.g. the plugin's sandbox at http://127.0.0.1:8765.",
-        },
-    )
-
-    @pre_load
-    def _blank_is_none(self, data, **kwargs):
-        if isinstance(data, dict) and data.get("custom_base_url") == "":
-            data = {**data, "custom_base_url": None}
-        return data
-
-    @validates_schema
-    def _custom_needs_url(self, data, **kwargs):
-        if data.get("environment") == "custom" and not data.get("custom_base_url"):
-            raise ValidationError("Required for the custom environment.", "custom_base_url")
+    environment = environment_field(ENVIRONMENTS)
+    custom_base_url = custom_url_field(
+        "Custom base URL", "Only for the custom environment, e.g. the plugin's sandbox at http://127.0.0.1:8765.")

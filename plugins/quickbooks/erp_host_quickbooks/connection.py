@@ -1,8 +1,9 @@
-"""Connecting a QuickBooks company: the OAuth round trip and disconnecting.
+"""Connecting a QuickBooks company: the OAuth round trip, enabling and disconnecting.
 
 ``start`` saves a random ``state`` (as a secret) and returns the authorize URL;
 ``finish`` checks that state on the way back, exchanges the code, stores the
-tokens (encrypted by the host) and the company's ``realmId``.
+tokens (encrypted by the host) and the company's ``realmId``. ``enable``
+refuses until a company is connected and its authorization still works.
 """
 from __future__ import annotations
 
@@ -12,10 +13,26 @@ import secrets as random_secrets
 from host import Message, Result
 
 from erp_host_quickbooks import oauth, tokens
+from erp_host_quickbooks.client import QuickBooksClient
 from erp_host_quickbooks.endpoints import for_config
-from erp_host_quickbooks.lookups import CACHE
+from erp_host_quickbooks.faults import QuickBooksError
+from erp_host_quickbooks.lookups import CACHE, Lookups
 
 STATE_SECRET = "oauth_state"
+NOT_CONNECTED = ("QuickBooks is not connected yet, so it stays disabled. Click “Connect to QuickBooks”, "
+                 "approve the access in QuickBooks, then enable it.")
+
+
+def enable(config: dict, context) -> Result:
+    """Enable only with a connected company that answers (read once, then cached)."""
+    if not (tokens.realm_id(context) and tokens.load(context)):
+        return Result.failure(NOT_CONNECTED, sent=False)
+    try:
+        settings = Lookups(QuickBooksClient(config, context)).settings()
+    except QuickBooksError as error:
+        return error.to_result("The connected QuickBooks company could not be read, so QuickBooks stays "
+                               "disabled.", sent=False)
+    return Result.success(f"Invoices go to the QuickBooks company “{settings.name}”.")
 
 
 def start(config: dict, context) -> Result:

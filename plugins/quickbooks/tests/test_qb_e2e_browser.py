@@ -32,8 +32,9 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     expect(page.locator("main")).to_contain_text("Connect to QuickBooks to finish")
     expect(page.locator("main")).not_to_contain_text(CLIENT_SECRET)
     page.get_by_role("button", name="Enable").click()
+    expect(page.locator("main")).to_contain_text("QuickBooks is not connected yet, so it stays disabled")
 
-    # connect through the sandbox's consent page and back
+    # connect through the sandbox's consent page and back, then enable
     page.get_by_role("button", name="Connect to QuickBooks").click()
     page.wait_for_url(re.compile(re.escape(sandbox.url) + r"/connect/oauth2\?"))
     expect(page.locator("body")).to_contain_text("Sandbox Company_US_1")
@@ -41,6 +42,8 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     page.wait_for_url(host.url + "/settings/integrations/quickbooks")
     expect(page.locator("main")).to_contain_text("Connected to QuickBooks.")
     expect(page.locator("main")).to_contain_text("Sandbox Company_US_1")
+    page.get_by_role("button", name="Enable").click()
+    expect(page.locator("main")).to_contain_text("Invoices go to the QuickBooks company “Sandbox Company_US_1”")
 
     # an invoice whose client, services, term and tax exist in QuickBooks
     open_invoice(page, host, "INV-2026-0002")
