@@ -39,6 +39,14 @@ def open_job(invoice: Invoice, key: str, kinds: tuple[str, ...]) -> Job | None:
     ).scalar_one_or_none()
 
 
+def latest_job(invoice: Invoice, key: str) -> Job | None:
+    """The newest create or refresh job of ``invoice`` at ``key``: what its section reports."""
+    return db.session.execute(
+        db.select(Job).where(Job.invoice_id == invoice.id, Job.provider == key, Job.kind.in_(USER_KINDS))
+        .order_by(Job.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def new_create_job(invoice: Invoice, key: str, username: str | None, run_id: int | None = None) -> tuple[Job, str | None]:
     """Reserve the link and add a create job (``blocked`` when the link can't be reserved)."""
     fresh = link_for(invoice, key) is None

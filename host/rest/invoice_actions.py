@@ -53,7 +53,7 @@ def _state(invoice, key: str) -> dict:
     provider = provider_or_404(key)
     total = totals_for(invoice, Company.get()).total
     return state_json(key, provider_title(provider), service.link_for(invoice, key),
-                      jobs.latest_jobs(invoice).get(key), total)
+                      jobs.latest_job(invoice, key), total)
 
 
 def _queued(job: Job, refusal: str | None):
