@@ -167,7 +167,7 @@ def test_a_retry_while_the_first_create_is_still_processing_creates_one_invoice(
     client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
     client.post("/settings/integrations/b2brouter", data={
         "api_key": "sandbox-key", "account_id": str(MAIN_ACCOUNT), "environment": "custom",
-        "custom_base_url": sandbox.url})
+        "custom_base_url": sandbox.url, "requests_per_minute": "600"})
     client.post("/settings/integrations/b2brouter/enable")
     sandbox.control("traffic", slow_create=1.5)
     client.post(f"/invoices/{ACME}/integrations/b2brouter/create")
@@ -190,7 +190,7 @@ def test_the_invoice_section_updates_itself_when_the_job_ends(live_host, browser
     client.post("/login", data={"username": "admin", "password": "admin-demo-pass"})
     client.post("/settings/integrations/b2brouter", data={
         "api_key": "sandbox-key", "account_id": str(MAIN_ACCOUNT), "environment": "custom",
-        "custom_base_url": sandbox.url})
+        "custom_base_url": sandbox.url, "requests_per_minute": "600"})
     client.post("/settings/integrations/b2brouter/enable")
     sandbox.control("knobs", latency=1)
     running = start_workers(live.app, tmp_path)
