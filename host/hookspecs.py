@@ -135,7 +135,10 @@ def unlink(invoice, link, config, context):
     """Called before the host deletes its link. The remote invoice must be left
     untouched. Not implemented means nothing to do.
 
-    :returns: :class:`host.Result`; ``ok=False`` keeps the link.
+    :returns: :class:`host.Result`; ``ok=False`` keeps the link. The host says
+        itself that the link is gone and the remote invoice unchanged, so
+        success messages are not shown (one message per fact); warnings and
+        info are.
     """
 
 

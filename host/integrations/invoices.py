@@ -214,7 +214,8 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
     described = link.remote_number or link.remote_id or "the pending request"
     if result.ok:
         db.session.delete(link)
-        result = Result(ok=True, messages=result.messages + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
+        kept = tuple(m for m in result.messages if m.level != "success")  # the host's message says it
+        result = Result(ok=True, messages=kept + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
     history.record_result(key, "unlink", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result

@@ -133,8 +133,10 @@ class ProviderContract:
             for name, field in schema.fields.items():
                 if any(word in name for word in ("key", "secret", "token", "password")):
                     assert field.metadata.get("secret"), f"config field {name!r} looks secret but is not marked secret"
-        names = [action.name for action in info.actions]
-        assert len(names) == len(set(names)), "action names must be unique"
+        names = [(action.name, action.when) for action in info.actions]
+        assert len(names) == len(set(names)), "action names must be unique (per connection state)"
+        if any(action.when != "always" for action in info.actions):
+            assert info.connected_state, "actions shown by connection state need ProviderInfo.connected_state"
 
     def test_hook_validate_config(self, registry, call, config, bad_config):
         if not self.implements(registry, "validate_config"):

@@ -9,6 +9,7 @@ from host.auth import admin_required
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import admin
+from host.integrations.status import actions_now, badge_class, status_of
 from host.integrations.settings import (
     clear_field,
     config_box,
@@ -22,24 +23,10 @@ from host.jobs import bulk
 from host.models import BulkRun, IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
 from host.secrets import SecretUnreadable, mask
-from host.views.messages import flash_result
+from host.views.messages import flash_new, flash_result
 
 bp = Blueprint("integrations", __name__, url_prefix="/settings/integrations")
 PAGE_SIZE = 50
-
-
-def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
-    if provider.load_error:
-        return "failed to load"
-    if setting and setting.attention:
-        return "needs attention"
-    if unreadable_secrets(provider.key):
-        return "needs attention"
-    if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
-        return "needs attention"
-    if setting and setting.enabled and any(n.get("level") == "warning" for n in (setting.notices or [])):
-        return "settings differ"
-    return "enabled" if setting and setting.enabled else "disabled"
 
 
 def _provider_or_404(key: str) -> Provider:
@@ -55,7 +42,8 @@ def index():
     rows = []
     for key, provider in sorted(registry().providers.items()):
         setting = db.session.get(ProviderSetting, key)
-        rows.append({"provider": provider, "setting": setting, "status": status_of(provider, setting)})
+        status = status_of(provider, setting)
+        rows.append({"provider": provider, "setting": setting, "status": status, "badge": badge_class(status)})
     return render_template("integrations/index.html", rows=rows)
 
 
@@ -103,12 +91,13 @@ def configure(provider):
     values = None
     if request.method == "POST":
         result, errors = admin.configure(plugin, request.form.to_dict(), current_user.username)
-        flash_result(result)
+        flash_new(result, provider)
         if result.ok and not errors:
             return redirect(url_for(".configure", provider=provider))
         values = {k: v for k, v in request.form.items() if k not in secret_fields(schema_for(plugin))}
     setting = setting_for(provider)
     db.session.commit()
+    status = status_of(plugin, setting)
     events = db.session.execute(
         db.select(IntegrationEvent).filter_by(provider=provider).order_by(IntegrationEvent.id.desc()).limit(10)
     ).scalars().all()
@@ -116,7 +105,9 @@ def configure(provider):
         "integrations/configure.html",
         provider=plugin,
         setting=setting,
-        status=status_of(plugin, setting),
+        status=status,
+        badge=badge_class(status),
+        actions=actions_now(plugin, setting),
         fields=_form_fields(plugin, values),
         errors=errors,
         events=events,
@@ -126,14 +117,14 @@ def configure(provider):
 @bp.route("/<provider>/check", methods=["POST"])
 @admin_required
 def check(provider):
-    flash_result(admin.check(_provider_or_404(provider), current_user.username))
+    flash_new(admin.check(_provider_or_404(provider), current_user.username), provider)
     return redirect(url_for(".configure", provider=provider))
 
 
 @bp.route("/<provider>/enable", methods=["POST"])
 @admin_required
 def enable(provider):
-    flash_result(admin.enable(_provider_or_404(provider), current_user.username))
+    flash_new(admin.enable(_provider_or_404(provider), current_user.username), provider)
     return redirect(request.form.get("back") == "list" and url_for(".index") or url_for(".configure", provider=provider))
 
 
@@ -170,7 +161,7 @@ def action(provider, name):
     result = admin.run_action(_provider_or_404(provider), name, params, current_user.username)
     if result.ok and result.redirect_url:
         return redirect(result.redirect_url)
-    flash_result(result)
+    flash_new(result, provider)
     return redirect(url_for(".configure", provider=provider))
 
 

@@ -99,7 +99,9 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     assert _panel(page).locator(".remote-state").inner_text().strip().startswith("paid")
 
     # Unlink: only the host's link goes.
+    _panel(page).locator("summary", has_text="Unlink").click()  # asks first
     _submit(page, "Unlink B2BRouter invoice")
+    assert _panel(page).locator(".outcome .plate").count() == 1  # one message, not the plugin's and the host's
     assert "No B2BRouter invoice is linked" in _panel(page).inner_text()
     assert int(remote_id) in sandbox.store.invoices
 

@@ -34,10 +34,12 @@ def provider_info():
         "The customer, services, payment term and tax must already exist in QuickBooks.",
         config_schema=QuickBooksConfigSchema,
         actions=(
-            Action("connect", "Connect to QuickBooks", "primary"),
-            Action("disconnect", "Disconnect", "danger"),
+            Action("connect", "Connect to QuickBooks", "primary", when="not connected"),
+            Action("connect", "Reconnect to QuickBooks", when="connected"),
+            Action("disconnect", "Disconnect", "danger", when="connected"),
         ),
         homepage="https://quickbooks.intuit.com/",
+        connected_state="realm_id",
     )
 
 

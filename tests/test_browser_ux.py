@@ -1,0 +1,122 @@
+"""What clerks and admins see, in Chromium: outcomes in view, current statuses,
+error pages, one message per fact, the list, the log, the new-invoice form,
+pickers, and every page at phone width (390 px) without sideways scrolling.
+
+Screenshots of the main pages at desktop and phone width go to
+docs/screenshots/ (see the README)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from host.integrations import admin
+from host.integrations.settings import registry
+from host.testing.reference_provider import GOOD_KEY, ReferenceProvider
+
+pytestmark = pytest.mark.browser
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def enable(host, key: str, **form) -> None:
+    with host.app.test_request_context():
+        provider = registry().get(key)
+        result, errors = admin.configure(provider, {"api_key": GOOD_KEY, "account": "ACC-1", **form}, "admin")
+        assert result.ok and not errors
+        assert admin.enable(provider, "admin").ok
+
+
+def in_view(locator) -> bool:
+    return locator.evaluate("e => { const r = e.getBoundingClientRect();"
+                            " return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }")
+
+
+def fits(page) -> int:
+    """The page's width: at most the viewport's when nothing scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-{'phone' if width <= 400 else 'desktop'}.png"), full_page=True)
+
+
+def open_invoice(page, host, number: str):
+    page.goto(host.url + "/invoices")
+    page.locator("table.invoices").get_by_role("link", name=number, exact=True).click()
+    expect(page.locator("h1")).to_contain_text(number)
+
+
+def test_outcomes_in_view_unlink_asks_and_error_pages_use_the_layout(live_host, browser_page):
+    reference = ReferenceProvider()
+    host = live_host({"reference": reference})
+    enable(host, "reference")
+    page = browser_page
+    page.set_viewport_size(DESKTOP)
+    host.login(page, "user")
+
+    # error pages: the app's layout, the reason, the way back
+    page.goto(host.url + "/settings/integrations/")
+    expect(page.locator(".error-page h1")).to_contain_text("Admins only")
+    expect(page.locator("header.topbar nav")).to_be_visible()
+    expect(page.locator(".error-page")).not_to_contain_text("read-protected")
+    expect(page.locator(".error-page a", has_text="Invoices")).to_be_visible()
+    page.goto(host.url + "/invoices/999999")
+    expect(page.locator(".error-page h1")).to_contain_text("Not found")
+    expect(page.locator(".error-page a", has_text="Invoices")).to_be_visible()
+
+    # New, Refresh, Unlink, Link: the outcome shows in the section, in view
+    open_invoice(page, host, "INV-2026-0001")
+    panel = page.locator(".integration-panel[data-provider=reference]")
+    panel.get_by_role("button", name="New Reference invoice").click()
+    outcome = panel.locator(".outcome .plate-success").first
+    expect(outcome).to_contain_text("Created Reference invoice 1001")
+    assert in_view(outcome)
+    panel.get_by_role("button", name="Refresh").click()
+    expect(panel.locator(".outcome .plate").first).to_be_visible()
+    assert in_view(panel.locator(".outcome .plate").first)
+
+    # Unlink asks first, then says it once
+    expect(panel.get_by_role("button", name="Unlink Reference invoice")).to_be_hidden()
+    panel.locator("summary", has_text="Unlink").click()
+    expect(panel.locator(".unlink-confirm")).to_contain_text("stays as it is")
+    panel.get_by_role("button", name="Unlink Reference invoice").click()
+    expect(panel.locator(".outcome .plate")).to_have_count(1)
+    expect(panel.locator(".outcome .plate")).to_contain_text("Unlinked Reference invoice")
+    assert in_view(panel.locator(".outcome .plate"))
+
+    panel.get_by_role("link", name="Link Reference invoice").click()
+    page.locator("tr[data-remote-id='1001']").get_by_role("button", name="Link").click()
+    outcome = page.locator(".integration-panel[data-provider=reference] .outcome .plate").first
+    expect(outcome).to_contain_text("Linked Reference invoice 1001")
+    assert in_view(outcome)
+
+
+def test_configure_pages_show_one_plate_per_fact_and_a_current_status(live_host, browser_page):
+    host = live_host({"reference": ReferenceProvider()})
+    page = browser_page
+    host.login(page, "admin")
+    page.goto(host.url + "/settings/integrations/reference")
+    expect(page.locator(".last-check")).to_have_text("Not checked yet")
+    page.fill("input[name=api_key]", "wrong")
+    page.fill("input[name=account]", "ACC-1")
+    page.click("#config-form button[type=submit]")
+    expect(page.locator(".flash, #notices .plate")).to_have_count(1)
+    expect(page.locator("#notices")).to_contain_text("The API key was rejected.")
+    page.fill("input[name=api_key]", GOOD_KEY)
+    page.fill("input[name=account]", "ACC-1")
+    page.fill("input[name=webhook_secret]", "hook-secret")
+    page.click("#config-form button[type=submit]")
+    page.get_by_role("button", name="Check again").click()
+    expect(page.locator("#notices .plate")).to_have_count(1)
+    expect(page.locator(".flash")).to_have_count(0)
+    expect(page.locator(".last-check")).to_contain_text("UTC")
+    # a removable secret's checkbox is its own label, not inside help text
+    expect(page.locator(".help input[type=checkbox]")).to_have_count(0)
+    expect(page.locator("label.clear-secret")).to_contain_text("Remove the stored webhook secret")
+    page.goto(host.url + "/settings/integrations/")
+    expect(page.locator("tr[data-provider=reference] .last-check")).to_contain_text("UTC")
