@@ -6,6 +6,7 @@ Screenshots of the main pages at desktop and phone width go to
 docs/screenshots/ (see the README)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,52 @@ def test_configure_pages_show_one_plate_per_fact_and_a_current_status(live_host,
     expect(page.locator("label.clear-secret")).to_contain_text("Remove the stored webhook secret")
     page.goto(host.url + "/settings/integrations/")
     expect(page.locator("tr[data-provider=reference] .last-check")).to_contain_text("UTC")
+
+
+def test_the_list_shows_where_each_invoice_went_and_the_log_serves_support(live_host, browser_page):
+    reference = ReferenceProvider()
+    host = live_host({"reference": reference})
+    enable(host, "reference")
+    page = browser_page
+    page.set_viewport_size(DESKTOP)
+    host.login(page, "admin")
+    open_invoice(page, host, "INV-2026-0001")
+    page.get_by_role("button", name="New Reference invoice").click()
+    expect(page.locator(".remote-number")).to_be_visible()
+    reference.fail_next = "crash"
+    open_invoice(page, host, "INV-2026-0002")
+    page.get_by_role("button", name="New Reference invoice").click()
+    expect(page.locator(".integration-panel .outcome .plate-error").first).to_be_visible()
+
+    # the list: a badge per provider with the remote number and state, or "not sent"; coloured statuses
+    page.goto(host.url + "/invoices")
+    sent = page.locator("tr", has=page.get_by_role("link", name="INV-2026-0001", exact=True)).locator(".sent-to .badge")
+    expect(sent).to_have_text(re.compile(r"Reference:\s+INV-2026-0001 · new"))
+    expect(page.locator("tr", has=page.get_by_role("link", name="INV-2026-0004", exact=True)).locator(".sent-to")).to_contain_text("not sent")
+    colours = page.locator("td .badge-issued, td .badge-draft, td .badge-paid").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert colours not in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    shoot(page, "invoice-list")
+    # search by part of the number, then by the client's name
+    page.fill("input[name=q]", "0003")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.invoices tbody tr")).to_have_count(1)
+    page.fill("input[name=q]", "nordlicht")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("table.invoices tbody tr")).to_contain_text(["INV-2026-0003"])
+
+    # the log: link to the invoice, titles, colours, UTC, clean messages, filters
+    page.goto(host.url + "/settings/integrations/log")
+    expect(page.locator("select[name=provider] option[value=reference]")).to_have_text("Reference")
+    row = page.locator("tr.event", has=page.locator("td.invoice", has_text="INV-2026-0001")).first
+    expect(row.locator("td.when")).to_contain_text("UTC")
+    expect(row.locator(".badge-outcome-ok")).to_be_visible()
+    assert "rgb(255, 255, 255)" != page.locator(".badge-outcome-failed, .badge-outcome-error").first.evaluate(
+        "e => getComputedStyle(e).backgroundColor")
+    expect(page.locator("td.message", has_text=".;")).to_have_count(0)
+    page.fill("input[name=invoice]", "2026-0002")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("tr.event td.invoice")).to_have_text(["INV-2026-0002"] * page.locator("tr.event").count())
+    page.locator("tr.event td.invoice a").first.click()
+    expect(page.locator("h1")).to_contain_text("INV-2026-0002")
+    page.goto(host.url + "/settings/integrations/log?from=2001-01-01&to=2001-01-02")
+    expect(page.locator("tr.event")).to_have_count(0)

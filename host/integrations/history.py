@@ -16,11 +16,19 @@ def redact(text: str | None, secrets: list[str]) -> str | None:
     return text
 
 
+def joined(texts) -> str:
+    """Texts joined as sentences: after a full stop (or ! ? :) a space, otherwise "; "
+    (never ".;")."""
+    out = ""
+    for text in (str(t).strip() for t in texts):
+        if not text:
+            continue
+        out = text if not out else out + (" " if out[-1] in ".!?:;" else "; ") + text
+    return out
+
+
 def summary(result: Result) -> str:
-    parts = []
-    for message in result.messages:
-        parts.append(message.text + (" " + "; ".join(message.details) if message.details else ""))
-    return " ".join(parts)
+    return joined(part for message in result.messages for part in (message.text, *message.details))
 
 
 def outcome_of(result: Result) -> str:

@@ -10,3 +10,5 @@ def register(app):
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink
     app.jinja_env.filters["utc_time"] = messages.utc_time
+    app.jinja_env.filters["tidy"] = messages.tidy
+    app.context_processor(messages.provider_titles)

@@ -20,7 +20,8 @@ from host.integrations.settings import (
     unreadable_secrets,
 )
 from host.jobs import bulk
-from host.models import BulkRun, IntegrationEvent, ProviderSetting
+from host.integrations.log_filters import OUTCOMES, LogFilters
+from host.models import BulkRun, IntegrationEvent, Invoice, ProviderSetting
 from host.plugins import Provider, UnknownProvider
 from host.secrets import SecretUnreadable, mask
 from host.views.messages import flash_new, flash_result
@@ -171,21 +172,17 @@ RECENT_RUNS = 10
 @bp.route("/log")
 @admin_required
 def log():
-    query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
-    provider = request.args.get("provider", "")
-    outcome = request.args.get("outcome", "")
-    if provider:
-        query = query.filter_by(provider=provider)
-    if outcome:
-        query = query.filter_by(outcome=outcome)
-    page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
+    filters = LogFilters.from_args(request.args)
+    page = db.paginate(filters.query(), page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     runs = db.session.execute(db.select(BulkRun).order_by(BulkRun.id.desc()).limit(RECENT_RUNS)).scalars().all()
+    ids = {e.invoice_id for e in page.items if e.invoice_id}
+    numbers = dict(db.session.execute(db.select(Invoice.id, Invoice.number).where(Invoice.id.in_(ids))).all()) if ids else {}
     return render_template(
         "integrations/log.html",
         runs=[(run, bulk.progress(run)) for run in runs],
         page=page,
-        providers=sorted(registry().providers),
-        provider=provider,
-        outcome=outcome,
-        outcomes=("ok", "failed", "blocked", "error"),
+        providers=[(key, p.info.title if p.info else key) for key, p in sorted(registry().providers.items())],
+        filters=filters,
+        outcomes=OUTCOMES,
+        invoice_numbers=numbers,
     )

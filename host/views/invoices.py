@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
-from host.inputs import MAX_PAGE, int_arg
+from host.inputs import MAX_PAGE, int_arg, search_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
@@ -24,6 +24,7 @@ from host.models import (
     InvoiceAdjustment,
     InvoiceLine,
     PaymentTerm,
+    RemoteLink,
     Service,
     Tax,
 )
@@ -77,6 +78,7 @@ def list_filters() -> InvoiceFilters:
         date_from=_date_arg("date_from"),
         date_to=_date_arg("date_to"),
         integration=values.get("integration", ""),
+        text=search_arg("q") if request.method == "GET" else values.get("q", "").strip()[:200],
     )
 
 
@@ -102,8 +104,19 @@ def index():
     company = Company.get()
     rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
+    providers = bulk_providers()
     return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters,
-                           providers=bulk_providers(), integration_filters=INTEGRATION_FILTERS)
+                           providers=providers, integration_filters=INTEGRATION_FILTERS,
+                           links=links_by_invoice([invoice.id for invoice in page.items], providers))
+
+
+def links_by_invoice(invoice_ids: list[int], providers: list) -> dict:
+    """``{(invoice_id, provider_key): RemoteLink}`` for the listed invoices: one statement."""
+    if not invoice_ids or not providers:
+        return {}
+    found = db.session.execute(db.select(RemoteLink).where(
+        RemoteLink.invoice_id.in_(invoice_ids), RemoteLink.provider.in_([p.key for p in providers]))).scalars()
+    return {(link.invoice_id, link.provider): link for link in found}
 
 
 def _get(invoice_id: int) -> Invoice:

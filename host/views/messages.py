@@ -47,3 +47,15 @@ def autolink(text: str) -> Markup:
 def utc_time(moment: datetime | None) -> str:
     """``18:04:05 UTC`` (datetimes are UTC; SQLite returns them without a zone)."""
     return moment.strftime("%H:%M:%S UTC") if moment else "—"
+
+
+def tidy(text: str) -> str:
+    """A logged message without the ".;" left by older summaries."""
+    return str(text or "").replace(".; ", ". ").replace(":; ", ": ")
+
+
+def provider_titles() -> dict:
+    """``provider_titles``: {key: title} of the installed providers, for templates."""
+    from host.integrations.settings import registry
+
+    return {"provider_titles": {key: (p.info.title if p.info else key) for key, p in registry().providers.items()}}

@@ -12,7 +12,7 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from host.extensions import db
-from host.inputs import MAX_PAGE, int_arg, search_arg
+from host.inputs import like_pattern, MAX_PAGE, int_arg, search_arg
 from host.forms import TAX_CATEGORY_LABELS, ClientForm, PaymentTermForm, ServiceForm, TaxForm
 from host.invoice_data import plain
 from host.models import Client, PaymentTerm, Service, Tax
@@ -70,7 +70,7 @@ def _list(kind: Kind):
     query = db.select(kind.model).order_by(getattr(kind.model, kind.order_by))
     search = search_arg()
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(search)
         query = query.where(or_(*(getattr(kind.model, name).ilike(pattern, escape="\\") for name in dict.fromkeys(kind.unique + ("name",)))))
     page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     return render_template("records/list.html", kind=kind, page=page, rows=page.items, search=search,

@@ -71,6 +71,6 @@ def test_contact_card_request_activate_and_check_connection(live_host, browser_p
 
     # Every step is in the integration log.
     page.goto(f"{live.url}/settings/integrations/log?provider={KEY}")
-    actions = page.locator("tr.event td:nth-child(4)").all_inner_texts()
+    actions = page.locator("tr.event td.action").all_inner_texts()
     for action in ("enable", "action:mark_active", "action:check_connection", "configure"):
         assert action in actions
