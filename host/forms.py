@@ -181,6 +181,14 @@ class CompanyForm(FlaskForm):
     )
     round_before_sum = BooleanField("Round before sum")
     apply_taxes_per_line = BooleanField("Apply taxes per line")
+    number_format = LineField("Invoice number format", [DataRequired(), Length(max=60)], filters=[strip])
+
+    def validate_number_format(self, field):
+        from host.numbering import format_problem
+
+        problem = format_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class ClientForm(FlaskForm):
@@ -196,6 +204,10 @@ class ClientForm(FlaskForm):
     address = TextField("Address", [Length(max=2000)], filters=[strip])
     city = LineField("City", [Length(max=100)], filters=[strip])
     postal_code = LineField("Postal code", [Length(max=20)], filters=[strip])
+    currency = LineField(
+        "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
+        filters=[upper], description="Of new invoices for this client; empty: the company's home currency.",
+    )
 
     def validate_email(self, field):
         if field.data and not EMAIL.match(field.data):
@@ -287,7 +299,8 @@ class AdjustmentForm(Form):
 
 
 class InvoiceForm(FlaskForm):
-    number = LineField("Number", [DataRequired(), Length(max=40)], filters=[strip])
+    number = LineField("Number", [Optional(), Length(max=40)], filters=[strip],
+                       description="Left empty: the next number of the company's sequence.")
     client = SelectField("Client", coerce=int, default=0)
     issue_date = DateField("Issue date", [Required("Give the issue date."), parsed, in_date_range])
     due_date = DateField(
@@ -296,7 +309,7 @@ class InvoiceForm(FlaskForm):
     )
     currency = LineField(
         "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
-        filters=[upper], description="Left empty: the company's home currency.",
+        filters=[upper], description="Left empty: the client's currency, else the company's home currency.",
     )
     status = SelectField("Status", choices=options((s, STATUS_LABELS[s]) for s in INVOICE_STATUSES))
     payment_term = SelectField("Payment term", coerce=int, default=0)

@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from host import numbering
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg, search_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
@@ -31,7 +32,7 @@ from host.models import (
 from host.money import MINOR_UNIT_EXPONENT
 
 bp = Blueprint("invoices", __name__)
-BLANK_LINES = 3  # empty line rows offered under the existing ones
+BLANK_LINES = 1  # empty line rows offered under the existing ones ("Add line" adds more)
 BLANK_ADJUSTMENTS = 2  # empty discount/charge rows offered under the existing ones
 PAGE_SIZE = 50
 # What the invoice page and form show, in three statements whatever the number
@@ -201,7 +202,7 @@ def _edit(invoice: Invoice):
     is_new = invoice.id is None
     form = InvoiceForm(data=None if request.method == "POST" else _initial_data(invoice, company))
     if request.method != "POST":
-        for _ in range(BLANK_LINES):
+        for _ in range(0 if is_new else BLANK_LINES):  # a new form has its one empty row already
             form.lines.append_entry()
         for _ in range(BLANK_ADJUSTMENTS):
             form.adjustments.append_entry()
@@ -209,7 +210,7 @@ def _edit(invoice: Invoice):
     taxes = db.session.execute(db.select(Tax).order_by(Tax.category, Tax.percent.desc(), Tax.name)).scalars().all()
     _choices(form, services, taxes)
 
-    if form.validate_on_submit() and not _number_taken(form, invoice):
+    if form.validate_on_submit() and not (form.number.data and _number_taken(form, invoice)):
         _apply(form, invoice, company, {s.id: s for s in services}, {t.id: t for t in taxes})
         db.session.add(invoice)
         try:
@@ -228,6 +229,8 @@ def _edit(invoice: Invoice):
         is_new=is_new,
         company=company,
         services_by_id={s.id: s for s in services},
+        client_currencies={c.id: c.currency for c in db.session.execute(db.select(Client)).scalars()},
+        next_number=numbering.preview(company, form.issue_date.data or date.today()) if is_new else None,
     ), status
 
 
@@ -243,10 +246,11 @@ def _number_taken(form: InvoiceForm, invoice: Invoice) -> bool:
 
 def _apply(form: InvoiceForm, invoice: Invoice, company: Company, services: dict, taxes: dict) -> None:
     """Copy the validated form onto the invoice; lines are replaced, blank rows dropped."""
-    invoice.number = form.number.data
+    client = db.session.get(Client, form.client.data)
+    invoice.number = form.number.data or invoice.number or numbering.allocate(company, form.issue_date.data)
     invoice.client_id = form.client.data
     invoice.issue_date = form.issue_date.data
-    invoice.currency = form.currency.data or company.currency
+    invoice.currency = form.currency.data or (client.currency if client else "") or company.currency
     invoice.status = form.status.data
     invoice.payment_term = db.session.get(PaymentTerm, form.payment_term.data) if form.payment_term.data else None
     invoice.notes = form.notes.data or ""
