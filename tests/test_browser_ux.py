@@ -202,3 +202,49 @@ def test_new_invoice_form_numbers_follows_the_client_and_adds_lines(live_host, b
     expect(page.locator("h1")).to_contain_text(next_number)
     expect(page.locator("table.lines tbody tr")).to_have_count(2)
     expect(page.locator("table.totals .total")).to_contain_text("USD")
+
+
+PAGES = {  # screenshot name: path (the invoice and picker of INV-2026-0001, id 1)
+    "invoice-list": "/invoices",
+    "invoice": "/invoices/1",
+    "picker": "/invoices/1/integrations/reference/pick",
+    "new-invoice": "/invoices/new",
+    "integrations": "/settings/integrations/",
+    "configure": "/settings/integrations/reference",
+    "company": "/settings/company",
+    "log": "/settings/integrations/log",
+}
+
+
+def test_every_main_page_fits_a_phone_and_screenshots_are_saved(live_host, browser_page):
+    reference = ReferenceProvider()
+    host = live_host({"reference": reference})
+    enable(host, "reference")
+    page = browser_page
+    host.login(page, "admin")
+    page.goto(host.url + "/invoices/1")
+    page.get_by_role("button", name="New Reference invoice").click()
+    expect(page.locator(".remote-number")).to_be_visible()
+    for width in (PHONE, DESKTOP):
+        page.set_viewport_size(width)
+        for name, path in PAGES.items():
+            page.goto(host.url + path)
+            expect(page.locator("main h1")).to_be_visible()
+            if width is PHONE:
+                assert fits(page) <= 390, f"{name} is {fits(page)} px wide at 390 px"
+            shoot(page, name)
+    # small things: thousands separators; the totals table does not touch the integration box
+    page.goto(host.url + "/invoices/1")
+    expect(page.locator("td.quantity").first).to_have_text("12,480")
+    gap = page.locator(".integration-panel").first.bounding_box()["y"] - (
+        page.locator("table.totals").bounding_box()["y"] + page.locator("table.totals").bounding_box()["height"])
+    assert gap >= 16
+    page.set_viewport_size(PHONE)
+    page.goto(host.url + "/invoices")
+    assert page.locator("header.topbar").bounding_box()["height"] < 100  # compact navigation
+    link = page.locator("table.invoices a", has_text="INV-2026-0002")
+    assert link.bounding_box()["x"] + link.bounding_box()["width"] <= 390
+    page.goto(host.url + PAGES["picker"])
+    button = page.locator("#remote-invoices button", has_text="Link").first
+    box = button.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # not cut off

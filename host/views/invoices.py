@@ -16,7 +16,7 @@ from host import numbering
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg, search_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
-from host.invoice_data import totals_for
+from host.invoice_data import plain, totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
 from host.models import (
     Client,
@@ -52,6 +52,12 @@ def money(value: Decimal, currency: str) -> str:
     """``1234.5`` in EUR → ``1,234.50``: as many decimals as the currency's minor unit."""
     digits = MINOR_UNIT_EXPONENT.get(currency.upper(), 2)
     return f"{Decimal(value):,.{digits}f}"
+
+
+@bp.app_template_filter("grouped")
+def grouped(value) -> str:
+    """``12480`` → ``12,480``: thousands separators, no trailing zeros."""
+    return f"{plain(value):,}"
 
 
 @bp.app_context_processor
