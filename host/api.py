@@ -166,13 +166,22 @@ class RemoteDocument:
 
 @dataclass(frozen=True)
 class RemotePage:
-    """One page of remote invoices for the link picker."""
+    """One page of remote invoices for the link picker.
+
+    ``search_note`` says what the number search matches ("any part of the
+    number", or "whole numbers only" where the service cannot search by part);
+    ``scope`` says what the list is limited to besides the search, e.g. "invoices
+    of the QuickBooks customer “Amy's Bird Sanctuary” (this invoice's client)".
+    The picker shows both, so an empty list is never a mystery.
+    """
 
     items: tuple[RemoteInvoice, ...]
     page: int
     per_page: int
     total: int | None = None  # None when the provider cannot count
     messages: tuple[Message, ...] = ()
+    search_note: str = ""
+    scope: str = ""
 
     @property
     def has_next(self) -> bool:

@@ -248,3 +248,34 @@ def test_every_main_page_fits_a_phone_and_screenshots_are_saved(live_host, brows
     button = page.locator("#remote-invoices button", has_text="Link").first
     box = button.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # not cut off
+
+
+def test_the_picker_marks_linked_rows_and_asks_before_linking_across_customer_or_currency(live_host, browser_page):
+    host = live_host({"reference": ReferenceProvider()})
+    enable(host, "reference")
+    page = browser_page
+    page.set_viewport_size(DESKTOP)
+    host.login(page, "user")
+    for number in ("INV-2026-0001", "INV-2026-0002"):
+        open_invoice(page, host, number)
+        page.get_by_role("button", name="New Reference invoice").click()
+        expect(page.locator(".remote-number")).to_be_visible()
+    page.goto(host.url + "/invoices/1")  # 1001 is free again; 1002 stays linked to INV-2026-0002
+    page.locator("summary", has_text="Unlink").click()
+    page.get_by_role("button", name="Unlink Reference invoice").click()
+
+    open_invoice(page, host, "INV-2026-0003")  # Nordlicht Media, USD
+    page.get_by_role("link", name="Link Reference invoice").click()
+    taken = page.locator("tr[data-remote-id='1002']")
+    expect(taken.locator(".linked-elsewhere")).to_contain_text("Linked to INV-2026-0002")
+    expect(taken.get_by_role("button")).to_have_count(0)
+    other = page.locator("tr[data-remote-id='1001']")
+    expect(other.get_by_role("button", name="Link anyway")).to_be_hidden()
+    other.locator("summary", has_text="Link").click()
+    confirm = other.locator(".link-confirm .plate")
+    expect(confirm).to_contain_text("another customer (Acme Übersetzungen GmbH, not Nordlicht Media)")
+    expect(confirm).to_contain_text("another currency (EUR, this invoice USD)")
+    other.get_by_role("button", name="Link anyway").click()
+    outcome = page.locator(".integration-panel .outcome")  # the real differences, named
+    expect(outcome).to_contain_text("is in EUR")
+    expect(outcome).to_contain_text("this invoice is in USD")

@@ -160,4 +160,29 @@ def pick(invoice_id, provider):
         flash(str(reason), "error")
         return _back(invoice_id)
     title = registry().get(provider).info.title
-    return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page, search=search)
+    return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page,
+                           search=search, elsewhere=_linked_elsewhere(invoice, provider, page),
+                           differences={r.remote_id: _differences(invoice, r) for r in page.items})
+
+
+def _linked_elsewhere(invoice: Invoice, provider: str, page) -> dict:
+    """``{remote_id: (invoice_id, number)}`` for listed remote invoices linked to another invoice."""
+    ids = [r.remote_id for r in page.items]
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(RemoteLink.remote_id, Invoice.id, Invoice.number)
+                              .join(Invoice, Invoice.id == RemoteLink.invoice_id)
+                              .where(RemoteLink.provider == provider, RemoteLink.remote_id.in_(ids),
+                                     RemoteLink.invoice_id != invoice.id)).all()
+    return {remote_id: (invoice_id, number) for remote_id, invoice_id, number in rows}
+
+
+def _differences(invoice: Invoice, remote) -> list[str]:
+    """Why linking ``remote`` to ``invoice`` needs a second look: another customer or currency."""
+    found = []
+    customer = (remote.contact_name or "").strip()
+    if customer and customer.casefold() != invoice.client.name.strip().casefold():
+        found.append(f"another customer ({customer}, not {invoice.client.name})")
+    if remote.currency and remote.currency.upper() != invoice.currency.upper():
+        found.append(f"another currency ({remote.currency.upper()}, this invoice {invoice.currency.upper()})")
+    return found

@@ -57,7 +57,13 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
     except ApiError as error:
         return RemotePage((), page, per_page, total=None, messages=(Message("error", error.message),))
     items = tuple(invoices.remote_invoice(data, settings.invoice_url(data["id"])) for data in found.items)
-    return RemotePage(items, page, per_page, total=found.total)
+    text = (search.text or "").strip()
+    messages = () if items or not text else (Message(
+        "info", f"No B2BRouter invoice is numbered exactly “{text}”. B2BRouter's API finds whole numbers "
+        "only: type the full number, or clear the search and browse by date."),)
+    return RemotePage(items, page, per_page, total=found.total, messages=messages,
+                      search_note="the whole number only (B2BRouter cannot search by part of a number)",
+                      scope=f"issued invoices of the B2BRouter account {settings.account_id}")
 
 
 def _read(settings: Settings, remote_id, context):

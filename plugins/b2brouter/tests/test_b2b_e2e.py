@@ -108,6 +108,10 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     # Link it back through the picker, searching by number.
     _panel(page).get_by_role("link", name="Link B2BRouter invoice").click()
     page.wait_for_load_state()
+    assert "whole number only" in page.locator(".search-note").inner_text()
+    page.locator("input[name=q]").fill("INV-2026")  # part of a number: B2BRouter cannot, and the page says so
+    _submit(page, "Search")
+    assert "finds whole numbers only" in page.locator(".notice").inner_text()
     page.locator("input[name=q]").fill("INV-2026-0001")
     _submit(page, "Search")
     rows = page.locator("#remote-invoices tbody tr")

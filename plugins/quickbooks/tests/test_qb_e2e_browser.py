@@ -84,6 +84,9 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     page.get_by_role("button", name="Unlink QuickBooks Online invoice").click()
     expect(page.locator(".integration-panel")).to_contain_text("No QuickBooks Online invoice is linked")
     page.get_by_role("link", name="Link QuickBooks Online invoice").click()
+    expect(page.locator(".picker-scope")).to_contain_text("customer “Amy's Bird Sanctuary”")  # says the filter
+    page.fill("input[name=q]", "026-000")  # part of the number
+    page.get_by_role("button", name="Search").click()
     row = page.locator(f"#remote-invoices tr[data-remote-id='{remote_id}']")
     expect(row).to_contain_text("INV-2026-0002")
     expect(page.locator("#remote-invoices")).not_to_contain_text("Bill's Windsurf Shop")
@@ -98,5 +101,6 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     error = page.locator(".integration-panel .outcome .plate-error")  # shown where the user clicked
     expect(error).to_contain_text("No QuickBooks customer has the display name “Nordlicht Media”")
     expect(error).to_contain_text("The service “Project management” does not exist in QuickBooks")
+    assert error.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
     expect(page.locator(".integration-panel")).to_contain_text("No QuickBooks Online invoice is linked")
     assert sandbox.store.stats.invoice_creates == creates
