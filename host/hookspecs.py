@@ -143,6 +143,18 @@ def unlink(invoice, link, config, context):
 
 
 @hookspec(firstresult=True)
+def update_remote_invoice(invoice, link, config, context):
+    """Send the edited ``invoice`` to its linked remote invoice ("Update in
+    <Provider>" on the invoice page), where the service still allows changes
+    (e.g. B2BRouter while the invoice is new).
+
+    :returns: :class:`host.Result` with the fresh ``remote``; when the service
+        no longer allows changes, ``ok=False`` with ``sent=False`` and a message
+        saying what to do instead (unlink and create again, or a credit note).
+    """
+
+
+@hookspec(firstresult=True)
 def remote_status(invoice, link, config, context):
     """Read the linked remote invoice again ("Refresh" on the invoice page).
 

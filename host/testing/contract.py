@@ -232,6 +232,17 @@ class ProviderContract:
         result = call("remote_status", invoice=invoice, link=self.link_data(created.remote))
         assert isinstance(result, Result) and result.ok and result.remote.remote_id == created.remote.remote_id
 
+    def test_hook_update_remote_invoice(self, registry, call, invoice):
+        if not self.implements(registry, "update_remote_invoice"):
+            return self.assert_absent(call, "update_remote_invoice", invoice=invoice, link=None)
+        created = self.create(call, invoice)
+        result = call("update_remote_invoice", invoice=invoice, link=self.link_data(created.remote))
+        assert isinstance(result, Result)
+        if result.ok:
+            assert result.remote.remote_id == created.remote.remote_id
+        else:  # the service no longer takes changes: nothing was sent, and the message says what to do
+            assert result.sent is False and result.messages
+
     def test_hook_remote_document(self, registry, call, invoice):
         if not self.implements(registry, "remote_document"):
             return self.assert_absent(call, "remote_document", invoice=invoice, link=None)

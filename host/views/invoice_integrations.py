@@ -13,6 +13,7 @@ from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import invoices as service
+from host.integrations import updates
 from host.integrations.settings import registry, warnings_of
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
@@ -115,6 +116,12 @@ def panel(invoice_id, provider):
     total = totals_for(invoice, Company.get()).total
     busy = any(p["busy"] for p in _panels(invoice, total) if p["provider"].key == provider)
     return jsonify(busy=busy, html=str(panels_for(invoice, total)))
+
+
+@bp.route("/update", methods=["POST"])
+def update(invoice_id, provider):
+    """"Update in <Provider>": send the edited invoice to the linked remote one."""
+    return _run(updates.update_remote, invoice_id, provider)
 
 
 @bp.route("/unlink", methods=["POST"])

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from host import numbering
+from host.integrations import updates
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg, search_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
@@ -216,7 +217,10 @@ def _edit(invoice: Invoice):
     taxes = db.session.execute(db.select(Tax).order_by(Tax.category, Tax.percent.desc(), Tax.name)).scalars().all()
     _choices(form, services, taxes)
 
-    if form.validate_on_submit() and not (form.number.data and _number_taken(form, invoice)):
+    linked = updates.linked_notes(invoice)
+    if linked and form.is_submitted() and not request.form.get("confirm_linked"):
+        form.form_errors.append("This invoice is linked: read the note above and tick “Save anyway” to save.")
+    elif form.validate_on_submit() and not (form.number.data and _number_taken(form, invoice)):
         _apply(form, invoice, company, {s.id: s for s in services}, {t.id: t for t in taxes})
         db.session.add(invoice)
         try:
@@ -236,6 +240,7 @@ def _edit(invoice: Invoice):
         company=company,
         services_by_id={s.id: s for s in services},
         client_currencies={c.id: c.currency for c in db.session.execute(db.select(Client)).scalars()},
+        linked=linked,
         next_number=numbering.preview(company, form.issue_date.data or date.today()) if is_new else None,
     ), status
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hookimpl
 
-from erp_host_b2brouter import account_check, api_facts, invoices, preview, push, webhook
+from erp_host_b2brouter import account_check, api_facts, invoices, preview, push, update, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
 from erp_host_b2brouter.errors import ApiError, failure
 
@@ -112,6 +112,11 @@ def remote_status(invoice, link, config, context):
         return Result(ok=True, remote=remote, messages=(
             Message("warning", f"B2BRouter state: {label}.", (remote.state_detail,) if remote.state_detail else ()),))
     return Result.success(f"B2BRouter state: {label}.", remote=remote)
+
+
+@hookimpl
+def update_remote_invoice(invoice, link, config, context):
+    return update.update(invoice, link.remote_id, Settings.from_config(config), context)
 
 
 @hookimpl

@@ -32,6 +32,7 @@ from flask import Flask, Response, g, render_template_string, request
 from host.testing.sandbox import SETTING_NAMES, Refusal, install, keep_in_file
 
 from erp_host_b2brouter import api_facts
+from erp_host_b2brouter.sandbox import updates
 from erp_host_b2brouter.sandbox.pdf import text_pdf
 from erp_host_b2brouter.sandbox.store import Invalid, Store
 
@@ -293,6 +294,21 @@ def create_app(store: Store | None = None, *, data_file=None, **traffic) -> Flas
                 return missing
             include = request.args.get("include", "")
             return _json({"invoice": store.invoice_json(found, include_lines="lines" in include)})
+
+    @app.put("/invoices/<int:invoice_id>")
+    def update_invoice(invoice_id):
+        with store.lock:
+            found, missing = invoice_or_404(invoice_id)
+            if missing:
+                return missing
+            body = _body()
+            if body is None or not isinstance(body.get("invoice"), dict):
+                return _error(400, "invalid_request", "param is missing or the value is empty: invoice")
+            try:
+                updates.update_invoice(store, found, body["invoice"])
+            except Invalid as error:
+                return _invalid(error)
+            return _json({"invoice": store.invoice_json(found)})
 
     @app.get("/invoices/<int:invoice_id>/as/<document_type>")
     def invoice_document(invoice_id, document_type):
