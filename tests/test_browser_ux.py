@@ -244,7 +244,11 @@ def test_every_main_page_fits_a_phone_and_screenshots_are_saved(live_host, brows
     assert page.locator("header.topbar").bounding_box()["height"] < 100  # compact navigation
     link = page.locator("table.invoices a", has_text="INV-2026-0002")
     assert link.bounding_box()["x"] + link.bounding_box()["width"] <= 390
+    page.goto(host.url + "/invoices/1")  # unlinked, 1001 is offered with its Link button
+    page.locator("summary", has_text="Unlink").click()
+    page.get_by_role("button", name="Unlink Reference invoice").click()
     page.goto(host.url + PAGES["picker"])
+    assert fits(page) <= 390
     button = page.locator("#remote-invoices button", has_text="Link").first
     box = button.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390  # not cut off
@@ -279,3 +283,5 @@ def test_the_picker_marks_linked_rows_and_asks_before_linking_across_customer_or
     outcome = page.locator(".integration-panel .outcome")  # the real differences, named
     expect(outcome).to_contain_text("is in EUR")
     expect(outcome).to_contain_text("this invoice is in USD")
+    page.goto(host.url + "/invoices/3/integrations/reference/pick")
+    expect(page.locator("tr[data-remote-id='1001'] .linked-here")).to_have_text("Linked to this invoice")

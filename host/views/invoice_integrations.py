@@ -169,6 +169,7 @@ def pick(invoice_id, provider):
     title = registry().get(provider).info.title
     return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page,
                            search=search, elsewhere=_linked_elsewhere(invoice, provider, page),
+                           current=service.link_for(invoice, provider),
                            differences={r.remote_id: _differences(invoice, r) for r in page.items})
 
 
