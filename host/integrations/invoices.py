@@ -161,7 +161,14 @@ def settle(invoice: Invoice, local: InvoiceData, provider: Provider, action: str
     return result
 
 
-def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None) -> Result:
+def _held_elsewhere(key: str, remote_id: str, invoice: Invoice) -> bool:
+    """Another invoice is linked to it already (settle says which)."""
+    return db.session.execute(db.select(RemoteLink.id).where(
+        RemoteLink.provider == key, RemoteLink.remote_id == remote_id, RemoteLink.invoice_id != invoice.id)).first() is not None
+
+
+def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None, confirmed: bool = False) -> Result:
+    """Link to ``remote_id``; across customer or currency only when ``confirmed``."""
     provider = available_provider(key, "link")
     fresh_row = link_for(invoice, key) is None
     link, refusal = reserve(invoice, key)
@@ -172,6 +179,12 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     if not result.ok:
         # linking creates nothing remotely; an earlier failed create keeps its attempt ID
         result = replace(result, sent=False)
+    elif result.remote is not None and not confirmed and not _held_elsewhere(key, result.remote.remote_id, invoice):
+        differs = remote_check.mismatches(result.remote, invoice.client.name, invoice.currency)
+        if differs:
+            result = Result.failure(
+                f"Not linked: {provider_title(provider)} invoice {result.remote.number or remote_id} is for "
+                f"{' and '.join(differs)}. To link it anyway, confirm in the list.", sent=False)
     return settle(invoice, data, provider, "link", link, result, username, fresh_row)
 
 

@@ -14,6 +14,7 @@ from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import invoices as service
 from host.integrations import updates
+from host.integrations.remote_check import mismatches
 from host.integrations.settings import registry, warnings_of
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
@@ -146,7 +147,9 @@ def link(invoice_id, provider):
     if not remote_id:
         flash("Choose a remote invoice to link.", "error")
         return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider))
-    return _run(service.link_remote, invoice_id, provider, remote_id)
+    confirmed = request.form.get("confirm") == "1"  # "Link anyway" across customer or currency
+    return _run(lambda invoice, key, rid, user: service.link_remote(invoice, key, rid, user, confirmed),
+                invoice_id, provider, remote_id)
 
 
 def _date_arg(name: str) -> date | None:
@@ -170,7 +173,7 @@ def pick(invoice_id, provider):
     return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page,
                            search=search, elsewhere=_linked_elsewhere(invoice, provider, page),
                            current=service.link_for(invoice, provider),
-                           differences={r.remote_id: _differences(invoice, r) for r in page.items})
+                           differences={r.remote_id: mismatches(r, invoice.client.name, invoice.currency) for r in page.items})
 
 
 def _linked_elsewhere(invoice: Invoice, provider: str, page) -> dict:
@@ -183,14 +186,3 @@ def _linked_elsewhere(invoice: Invoice, provider: str, page) -> dict:
                               .where(RemoteLink.provider == provider, RemoteLink.remote_id.in_(ids),
                                      RemoteLink.invoice_id != invoice.id)).all()
     return {remote_id: (invoice_id, number) for remote_id, invoice_id, number in rows}
-
-
-def _differences(invoice: Invoice, remote) -> list[str]:
-    """Why linking ``remote`` to ``invoice`` needs a second look: another customer or currency."""
-    found = []
-    customer = (remote.contact_name or "").strip()
-    if customer and customer.casefold() != invoice.client.name.strip().casefold():
-        found.append(f"another customer ({customer}, not {invoice.client.name})")
-    if remote.currency and remote.currency.upper() != invoice.currency.upper():
-        found.append(f"another currency ({remote.currency.upper()}, this invoice {invoice.currency.upper()})")
-    return found
