@@ -187,13 +187,22 @@ class RemoteDocument:
 
 @dataclass(frozen=True)
 class RemotePage:
-    """One page of remote invoices for the link picker."""
+    """One page of remote invoices for the link picker.
+
+    ``search_note`` says what the number search matches ("any part of the
+    number", or "whole numbers only" where the service cannot search by part);
+    ``scope`` says what the list is limited to besides the search, e.g. "invoices
+    of the QuickBooks customer “Amy's Bird Sanctuary” (this invoice's client)".
+    The picker shows both, so an empty list is never a mystery.
+    """
 
     items: tuple[RemoteInvoice, ...]
     page: int
     per_page: int
     total: int | None = None  # None when the provider cannot count
     messages: tuple[Message, ...] = ()
+    search_note: str = ""
+    scope: str = ""
 
     @property
     def has_next(self) -> bool:
@@ -215,12 +224,16 @@ class RemoteSearch:
 class Action:
     """A button on the provider's configure page (e.g. "Connect to QuickBooks").
 
-    Clicking it calls the ``run_action`` hook with ``name``.
+    Clicking it calls the ``run_action`` hook with ``name``. ``when`` shows the
+    button only while the provider is connected or not connected (see
+    ``ProviderInfo.connected_state``); several actions may share a name, e.g. a
+    primary "Connect" before connecting and a secondary "Reconnect" after.
     """
 
     name: str
     label: str
     style: Literal["primary", "secondary", "danger"] = "secondary"
+    when: Literal["always", "connected", "not connected"] = "always"
 
 
 @dataclass(frozen=True)
@@ -231,6 +244,14 @@ class ProviderInfo:
     form input; put ``metadata={"label": ..., "help": ..., "secret": True,
     "choices": [...]}`` on fields. Secret fields are encrypted at rest, masked in
     every page and log, and left unchanged when the admin submits them empty.
+
+    ``connected_state`` names a key of the provider's ``context.state`` that is
+    set once an account is connected (e.g. QuickBooks' ``realm_id``). While it is
+    unset the Integrations pages say "not connected", and actions with
+    ``when="connected"`` are hidden. When an action or callback changes it, the
+    host runs ``validate_config`` again so the page's status is current.
+    A provider that keeps ``context.state["status"]`` (a short label such as
+    "Requested from BeLazy") has it shown as its status badge while enabled.
     """
 
     title: str
@@ -238,6 +259,7 @@ class ProviderInfo:
     config_schema: type | None = None
     actions: tuple[Action, ...] = ()
     homepage: str | None = None
+    connected_state: str | None = None
 
 
 @dataclass(frozen=True)

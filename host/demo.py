@@ -16,15 +16,15 @@ DEMO_USERS = {"admin": ("admin-demo-pass", "admin"), "clerk": ("clerk-demo-pass"
 
 CLIENTS = [
     dict(code="ACME-DE", name="Acme Übersetzungen GmbH", email="billing@acme.example", tax_id="DE123456789",
-         tax_scheme="VAT", country="DE", address="Hauptstraße 5", city="Berlin", postal_code="10115"),
+         tax_scheme="VAT", country="DE", address="Hauptstraße 5", city="Berlin", postal_code="10115", currency="EUR"),
     dict(code="AMY", name="Amy's Bird Sanctuary", email="birds@intuit.example", tax_id="US-94-1234567",
-         tax_scheme="EIN", country="US", address="4581 Finch St.", city="Bayshore", postal_code="94326"),
+         tax_scheme="EIN", country="US", address="4581 Finch St.", city="Bayshore", postal_code="94326", currency="USD"),
     dict(code="WEISKOPF", name="Weiskopf Consulting", email="nicola@weiskopf.example", tax_id="US-94-7654321",
-         tax_scheme="EIN", country="US", address="45612 Main St.", city="Bayshore", postal_code="94326"),
+         tax_scheme="EIN", country="US", address="45612 Main St.", city="Bayshore", postal_code="94326", currency="USD"),
     dict(code="NORDLICHT", name="Nordlicht Media", email="ap@nordlicht.example", tax_id="SE556677889901",
-         tax_scheme="VAT", country="SE", address="Drottninggatan 1", city="Stockholm", postal_code="11151"),
+         tax_scheme="VAT", country="SE", address="Drottninggatan 1", city="Stockholm", postal_code="11151", currency="USD"),
     dict(code="NOTAX", name="Freelance Collective", email="hello@collective.example", tax_id="",
-         tax_scheme="", country="ES", address="Carrer Gran 3", city="Girona", postal_code="17001"),
+         tax_scheme="", country="ES", address="Carrer Gran 3", city="Girona", postal_code="17001", currency="EUR"),
 ]
 SERVICES = [("Translation", "0.12"), ("Proofreading", "0.05"), ("Design", "75.00"), ("Project management", "45.00")]
 TAXES = [("IVA 21%", "21", "S"), ("VAT 19%", "19", "S"), ("Reverse charge", "0", "AE"), ("Sales tax 8%", "8", "S"), ("Exempt", "0", "E")]

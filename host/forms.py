@@ -177,6 +177,14 @@ class CompanyForm(FlaskForm):
     )
     round_before_sum = BooleanField("Round before sum")
     apply_taxes_per_line = BooleanField("Apply taxes per line")
+    number_format = LineField("Invoice number format", [DataRequired(), Length(max=60)], filters=[strip])
+
+    def validate_number_format(self, field):
+        from host.numbering import format_problem
+
+        problem = format_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
 
 
 class ClientForm(FlaskForm):
@@ -192,6 +200,10 @@ class ClientForm(FlaskForm):
     address = TextField("Address", [Length(max=2000)], filters=[strip])
     city = LineField("City", [Length(max=100)], filters=[strip])
     postal_code = LineField("Postal code", [Length(max=20)], filters=[strip])
+    currency = LineField(
+        "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
+        filters=[upper], description="Of new invoices for this client; empty: the company's home currency.",
+    )
 
     def validate_email(self, field):
         if field.data and not EMAIL.match(field.data):

@@ -138,7 +138,22 @@ def unlink(invoice, link, config, context):
     """Called before the host deletes its link. The remote invoice must be left
     untouched. Not implemented means nothing to do.
 
-    :returns: :class:`host.Result`; ``ok=False`` keeps the link.
+    :returns: :class:`host.Result`; ``ok=False`` keeps the link. The host says
+        itself that the link is gone and the remote invoice unchanged, so
+        success messages are not shown (one message per fact); warnings and
+        info are.
+    """
+
+
+@hookspec(firstresult=True)
+def update_remote_invoice(invoice, link, config, context):
+    """Send the edited ``invoice`` to its linked remote invoice ("Update in
+    <Provider>" on the invoice page), where the service still allows changes
+    (e.g. B2BRouter while the invoice is new).
+
+    :returns: :class:`host.Result` with the fresh ``remote``; when the service
+        no longer allows changes, ``ok=False`` with ``sent=False`` and a message
+        saying what to do instead (unlink and create again, or a credit note).
     """
 
 

@@ -51,6 +51,11 @@ def search_arg(name: str = "q") -> str:
     return value
 
 
+def like_pattern(text: str) -> str:
+    """``text`` anywhere, for ``ilike(pattern, escape="\\")``: its ``%``, ``_`` and ``\\`` taken literally."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def _refuse_unsized_excess() -> None:
     if request.content_length is not None or request.endpoint == "hooks.webhook":
         return

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.exc import IntegrityError
 
+from host import numbering
 from host.extensions import db
 from host.forms import options
 from host.invoice_forms import InvoiceForm
@@ -83,7 +84,7 @@ def offer_choices(form: InvoiceForm) -> Choices:
 def save_invoice(form: InvoiceForm, invoice: Invoice, company: Company, choices: Choices) -> bool:
     """Validate the submitted form and save it onto ``invoice``. False leaves
     the reasons on the form's fields and changes nothing."""
-    if not form.validate() or _number_taken(form, invoice):
+    if not form.validate() or (form.number.data and _number_taken(form, invoice)):
         return False
     _apply(form, invoice, company, choices.services, choices.taxes)
     db.session.add(invoice)
@@ -94,6 +95,11 @@ def save_invoice(form: InvoiceForm, invoice: Invoice, company: Company, choices:
         form.number.errors = [*form.number.errors, NUMBER_TAKEN]
         return False
     return True
+
+
+def client_currencies() -> dict[int, str]:
+    """Each client's invoice currency (empty: the company's), for the form to follow the chosen client."""
+    return dict(db.session.execute(db.select(Client.id, Client.currency)).all())
 
 
 def edit_refusal(invoice: Invoice) -> str | None:
@@ -122,10 +128,11 @@ def _number_taken(form: InvoiceForm, invoice: Invoice) -> bool:
 
 def _apply(form: InvoiceForm, invoice: Invoice, company: Company, services: dict, taxes: dict) -> None:
     """Copy the validated form onto the invoice; lines are replaced, blank rows dropped."""
-    invoice.number = form.number.data
+    client = db.session.get(Client, form.client.data)
+    invoice.number = form.number.data or invoice.number or numbering.allocate(company, form.issue_date.data)
     invoice.client_id = form.client.data
     invoice.issue_date = form.issue_date.data
-    invoice.currency = form.currency.data or company.currency
+    invoice.currency = form.currency.data or (client.currency if client else "") or company.currency
     invoice.status = form.status.data
     invoice.payment_term = db.session.get(PaymentTerm, form.payment_term.data) if form.payment_term.data else None
     invoice.notes = form.notes.data or ""

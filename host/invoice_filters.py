@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from host.extensions import db
-from host.models import INVOICE_STATUSES, Invoice, RemoteLink
+from host.inputs import like_pattern
+from host.models import INVOICE_STATUSES, Client, Invoice, RemoteLink
 
 INTEGRATION_FILTERS = {"missing": "Not yet in", "failed": "Failed in"}
 
@@ -18,11 +19,12 @@ class InvoiceFilters:
     date_from: date | None = None
     date_to: date | None = None
     integration: str = ""  # "missing:<provider>" or "failed:<provider>"
+    text: str = ""  # part of the number or of the client's name or code
 
     def args(self) -> dict[str, str]:
         """The filters as query-string values (for links and hidden fields)."""
         return {"client": str(self.client or ""), "status": self.status, "date_from": str(self.date_from or ""),
-                "date_to": str(self.date_to or ""), "integration": self.integration}
+                "date_to": str(self.date_to or ""), "integration": self.integration, "q": self.text}
 
     @property
     def active(self) -> bool:
@@ -32,6 +34,10 @@ class InvoiceFilters:
         query = db.select(Invoice).order_by(Invoice.issue_date.desc(), Invoice.number.desc())
         if self.client:
             query = query.where(Invoice.client_id == self.client)
+        if self.text:
+            pattern = like_pattern(self.text)
+            clients = db.select(Client.id).where(Client.name.ilike(pattern, escape="\\") | Client.code.ilike(pattern, escape="\\"))
+            query = query.where(Invoice.number.ilike(pattern, escape="\\") | Invoice.client_id.in_(clients))
         if self.status in INVOICE_STATUSES:
             query = query.where(Invoice.status == self.status)
         if self.date_from:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, FieldList, Form, FormField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Length, Optional, Regexp, ValidationError
 
 from host.forms import (
     ADJUSTMENT_LABELS,
@@ -88,7 +88,8 @@ class AdjustmentForm(Form):
 
 
 class InvoiceForm(FlaskForm):
-    number = LineField("Number", [DataRequired(), Length(max=40)], filters=[strip])
+    number = LineField("Number", [Optional(), Length(max=40)], filters=[strip],
+                       description="Left empty: the next number of the company's sequence.")
     client = SelectField("Client", coerce=int, default=0)
     issue_date = DateField("Issue date", [Required("Give the issue date."), parsed, in_date_range])
     due_date = DateField(
@@ -97,7 +98,7 @@ class InvoiceForm(FlaskForm):
     )
     currency = LineField(
         "Currency", [Optional(), Regexp(r"^[A-Z]{3}$", message="Use the 3-letter ISO code, e.g. EUR.")],
-        filters=[upper], description="Left empty: the company's home currency.",
+        filters=[upper], description="Left empty: the client's currency, else the company's home currency.",
     )
     status = SelectField("Status", choices=options((s, STATUS_LABELS[s]) for s in INVOICE_STATUSES))
     payment_term = SelectField("Payment term", coerce=int, default=0)

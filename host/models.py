@@ -99,6 +99,8 @@ class Company(db.Model):
     rounding_method: Mapped[str] = mapped_column(String(10), default="half_up")
     round_before_sum: Mapped[bool] = mapped_column(Boolean, default=False)
     apply_taxes_per_line: Mapped[bool] = mapped_column(Boolean, default=True)
+    number_format: Mapped[str] = mapped_column(String(60), default="INV-{year}-{seq:04}",
+                                               server_default="INV-{year}-{seq:04}")
 
     @classmethod
     def get(cls) -> "Company":
@@ -108,6 +110,14 @@ class Company(db.Model):
             db.session.add(company)
             db.session.flush()
         return company
+
+
+class InvoiceSequence(db.Model):
+    """The last number taken per period of the company's number format (see host.numbering)."""
+
+    __tablename__ = "invoice_sequences"
+    period: Mapped[str] = mapped_column(String(20), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Client(db.Model):
@@ -122,6 +132,7 @@ class Client(db.Model):
     address: Mapped[str] = mapped_column(Text, default="")
     city: Mapped[str] = mapped_column(String(100), default="")
     postal_code: Mapped[str] = mapped_column(String(20), default="")
+    currency: Mapped[str] = mapped_column(String(3), default="", server_default="")  # "": the company's
 
 
 class Service(db.Model):

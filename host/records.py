@@ -12,6 +12,7 @@ from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 
 from host.extensions import db
+from host.inputs import like_pattern
 from host.forms import ClientForm, PaymentTermForm, ServiceForm, TaxForm
 from host.models import Client, PaymentTerm, Service, Tax
 
@@ -99,7 +100,7 @@ def list_query(kind: Kind, search: str = ""):
     """The records in list order; ``search`` matches the unique fields and the name (a plain substring)."""
     query = db.select(kind.model).order_by(getattr(kind.model, kind.order_by))
     if search:
-        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = like_pattern(search)
         names = dict.fromkeys(kind.unique + ("name",))
         query = query.where(or_(*(getattr(kind.model, name).ilike(pattern, escape="\\") for name in names)))
     return query

@@ -33,6 +33,7 @@ def test_admin_configures_enables_and_a_clerk_pushes_an_invoice(live_host, brows
     assert "Created Reference invoice 1001." in panel.locator(".outcome .plate-success").inner_text()
     link = panel.locator("a.remote-link")
     assert link.inner_text() == "1001" and link.get_attribute("href") == "https://reference.invalid/invoices/1001"
+    panel.locator("summary:has-text('Unlink')").click()
     panel.locator("button:has-text('Unlink Reference invoice')").click()
     panel.locator("text=Link Reference invoice").click()
     page.fill("input[name=q]", "0001")

@@ -287,3 +287,15 @@ def test_saving_the_company_rechecks_every_enabled_provider_and_shows_orange(app
     html = client.post("/settings/company", data={**settings, "rounding_method": "half_up"},
                        follow_redirects=True).get_data(as_text=True)
     assert "settings-warning" not in page(client)
+
+
+def test_linking_across_customer_or_currency_needs_confirming(app, enabled):
+    post(enabled, "create")  # Reference 1001: Acme, EUR (INV-2026-0001)
+    post(enabled, "unlink")
+    nordlicht = 3  # INV-2026-0003, USD
+    refused = post(enabled, "link", invoice_id=nordlicht, remote_id="1001")
+    assert "Not linked: Reference invoice INV-2026-0001 is for another customer" in refused
+    assert "another currency (EUR, this invoice USD)" in refused
+    assert links(app) == []
+    post(enabled, "link", invoice_id=nordlicht, remote_id="1001", confirm="1")
+    assert [(link.invoice_id, link.remote_id, link.status) for link in links(app)] == [(nordlicht, "1001", "linked")]

@@ -14,7 +14,6 @@ from host.integrations.settings import (
     save_config,
     setting_for,
     store_notices,
-    unreadable_secrets,
 )
 from host.models import ProviderSetting
 from host.plugins import Provider
@@ -99,9 +98,12 @@ def disable(provider: Provider, username: str | None) -> Result:
 def run_action(provider: Provider, name: str, params: dict[str, Any], username: str | None) -> Result:
     if name not in {action.name for action in provider.info.actions}:
         return Result.failure(f"{title(provider)} has no action {name!r}.")
+    before = _connection(provider)
     result = _run(provider, "run_action", username, name=name, params=params)
     _log(provider, f"action:{name}", result, username)
     db.session.commit()
+    if result.ok and _connection(provider) != before:
+        check(provider, username)  # the page's status follows the new connection
     return result
 
 
@@ -111,26 +113,22 @@ def callback(provider: Provider, params: dict[str, str], username: str | None) -
     result = _run(provider, "handle_callback", username, params=params)
     _log(provider, "callback", result, username)
     db.session.commit()
+    if result.ok:
+        check(provider, username)  # replaces "connect to finish" by what the new connection shows
     return result
+
+
+def _connection(provider: Provider):
+    key = provider.info.connected_state if provider.info else None
+    if not key:
+        return None
+    setting = setting_for(provider.key)
+    db.session.refresh(setting)
+    return (setting.state or {}).get(key)
 
 
 def title(provider: Provider) -> str:
     return provider.info.title if provider.info else provider.key
-
-
-def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
-    """What Settings → Integrations (and the API) say about the provider."""
-    if provider.load_error:
-        return "failed to load"
-    if setting and setting.attention:
-        return "needs attention"
-    if unreadable_secrets(provider.key):
-        return "needs attention"
-    if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
-        return "needs attention"
-    if setting and setting.enabled and any(n.get("level") == "warning" for n in (setting.notices or [])):
-        return "settings differ"
-    return "enabled" if setting and setting.enabled else "disabled"
 
 
 def overview() -> list[tuple[Provider, ProviderSetting | None]]:

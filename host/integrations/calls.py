@@ -39,6 +39,7 @@ EXPECTED = {
     "link": Result,
     "unlink": Result,
     "remote_status": Result,
+    "update_remote_invoice": Result,
     "run_action": Result,
     "handle_callback": Result,
     "list_remote_invoices": RemotePage,

@@ -18,11 +18,19 @@ def redact(text: str | None, secrets: list[str]) -> str | None:
     return text
 
 
+def joined(texts) -> str:
+    """Texts joined as sentences: after a full stop (or ! ? :) a space, otherwise "; "
+    (never ".;")."""
+    out = ""
+    for text in (str(t).strip() for t in texts):
+        if not text:
+            continue
+        out = text if not out else out + (" " if out[-1] in ".!?:;" else "; ") + text
+    return out
+
+
 def summary(result: Result) -> str:
-    parts = []
-    for message in result.messages:
-        parts.append(message.text + (" " + "; ".join(message.details) if message.details else ""))
-    return " ".join(parts)
+    return joined(part for message in result.messages for part in (message.text, *message.details))
 
 
 def outcome_of(result: Result) -> str:
@@ -83,20 +91,3 @@ def for_provider(provider: str, limit: int = 10) -> list[IntegrationEvent]:
     return db.session.execute(
         db.select(IntegrationEvent).filter_by(provider=provider).order_by(IntegrationEvent.id.desc()).limit(limit)
     ).scalars().all()
-
-
-def log_query(provider: str = "", outcome: str = "", invoice_id: int | None = None):
-    """The integration log, newest first, optionally for one provider, outcome or invoice."""
-    query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
-    if provider:
-        query = query.filter_by(provider=provider)
-    if outcome:
-        query = query.filter_by(outcome=outcome)
-    if invoice_id is not None:
-        query = query.filter_by(invoice_id=invoice_id)
-    return query
-
-
-def log_page(provider: str, outcome: str, page: int, per_page: int):
-    """One page of the integration log, newest first, filtered by provider and outcome when given."""
-    return db.paginate(log_query(provider, outcome), page=page, per_page=per_page, error_out=False)

@@ -162,7 +162,14 @@ def settle(invoice: Invoice, local: InvoiceData, provider: Provider, action: str
     return result
 
 
-def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None) -> Result:
+def _held_elsewhere(key: str, remote_id: str, invoice: Invoice) -> bool:
+    """Another invoice is linked to it already (settle says which)."""
+    return db.session.execute(db.select(RemoteLink.id).where(
+        RemoteLink.provider == key, RemoteLink.remote_id == remote_id, RemoteLink.invoice_id != invoice.id)).first() is not None
+
+
+def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None, confirmed: bool = False) -> Result:
+    """Link to ``remote_id``; across customer or currency only when ``confirmed``."""
     provider = available_provider(key, "link")
     fresh_row = link_for(invoice, key) is None
     link, refusal = reserve(invoice, key)
@@ -173,6 +180,12 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
     if not result.ok:
         # linking creates nothing remotely; an earlier failed create keeps its attempt ID
         result = replace(result, sent=False)
+    elif result.remote is not None and not confirmed and not _held_elsewhere(key, result.remote.remote_id, invoice):
+        differs = remote_check.mismatches(result.remote, invoice.client.name, invoice.currency)
+        if differs:
+            result = Result.failure(
+                f"Not linked: {provider_title(provider)} invoice {result.remote.number or remote_id} is for "
+                f"{' and '.join(differs)}. To link it anyway, confirm in the list.", sent=False)
     return settle(invoice, data, provider, "link", link, result, username, fresh_row)
 
 
@@ -215,7 +228,8 @@ def unlink(invoice: Invoice, key: str, username: str | None) -> Result:
     described = link.remote_number or link.remote_id or "the pending request"
     if result.ok:
         db.session.delete(link)
-        result = Result(ok=True, messages=result.messages + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
+        kept = tuple(m for m in result.messages if m.level != "success")  # the host's message says it
+        result = Result(ok=True, messages=kept + (Message("success", f"Unlinked {provider_title(provider)} invoice {described}. The {provider_title(provider)} invoice itself is unchanged."),))
     history.record_result(key, "unlink", result, call_secrets(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
@@ -247,3 +261,24 @@ def remote_page(invoice: Invoice, key: str, search: RemoteSearch, page: int, per
                    username=username, error_detail=answer.error_detail)
     db.session.commit()
     return RemotePage(items=(), page=page, per_page=per_page, total=0, messages=answer.messages)
+
+
+def linked_elsewhere(invoice: Invoice, provider: str, remotes) -> dict:
+    """``{remote_id: (invoice_id, number)}`` for those of ``remotes`` linked to another invoice."""
+    ids = [remote.remote_id for remote in remotes]
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(RemoteLink.remote_id, Invoice.id, Invoice.number)
+                              .join(Invoice, Invoice.id == RemoteLink.invoice_id)
+                              .where(RemoteLink.provider == provider, RemoteLink.remote_id.in_(ids),
+                                     RemoteLink.invoice_id != invoice.id)).all()
+    return {remote_id: (invoice_id, number) for remote_id, invoice_id, number in rows}
+
+
+def links_by_invoice(invoice_ids: list[int], providers: list) -> dict:
+    """``{(invoice_id, provider_key): RemoteLink}`` for the listed invoices: one statement."""
+    if not invoice_ids or not providers:
+        return {}
+    found = db.session.execute(db.select(RemoteLink).where(
+        RemoteLink.invoice_id.in_(invoice_ids), RemoteLink.provider.in_([p.key for p in providers]))).scalars()
+    return {(link.invoice_id, link.provider): link for link in found}

@@ -57,3 +57,14 @@ def warning(remote: RemoteInvoice, invoice: InvoiceData, title: str) -> Message 
                                          "the right invoice is linked.",))
     return Message("warning", text, tuple(taxes) + (
         "Check the calculation settings (Settings → Company and the provider's) and the invoice lines on both sides.",))
+
+
+def mismatches(remote: RemoteInvoice, client_name: str, currency: str) -> list[str]:
+    """Why linking ``remote`` needs confirming: another customer or another currency (empty when neither)."""
+    found = []
+    customer = (remote.contact_name or "").strip()
+    if customer and customer.casefold() != client_name.strip().casefold():
+        found.append(f"another customer ({customer}, not {client_name})")
+    if remote.currency and remote.currency.upper() != currency.upper():
+        found.append(f"another currency ({remote.currency.upper()}, this invoice {currency.upper()})")
+    return found

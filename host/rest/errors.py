@@ -110,8 +110,16 @@ def handle(error: HTTPException):
 
 
 def init_app(app: Flask) -> None:
-    """Problems for errors anywhere under /api/v1, including addresses no route matches."""
-    app.register_error_handler(HTTPException, handle)
+    """Problems for errors anywhere under /api/v1, including addresses no route matches;
+    every other address keeps the handler the pages registered (their error pages)."""
+    pages = app.error_handler_spec[None][None].get(HTTPException)
+
+    def dispatch(error: HTTPException):
+        if request.path.startswith(API_PREFIX + "/") or pages is None:
+            return handle(error)
+        return pages(error)
+
+    app.register_error_handler(HTTPException, dispatch)
 
 
 def init_blueprint(blueprint) -> None:

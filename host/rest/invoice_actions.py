@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 from host.api import Result
 from host.extensions import db
 from host.integrations import history
+from host.integrations.log_filters import LogFilters
 from host.integrations import invoices as service
 from host.integrations.calls import provider_title
 from host.integrations.settings import registry
@@ -98,7 +99,7 @@ def blueprints() -> list[Blueprint]:
         def get(self, args, invoice_id, provider):
             provider_or_404(provider)
             get_invoice(invoice_id)
-            return page_of(history.log_query(provider, invoice_id=invoice_id), args)
+            return page_of(LogFilters(provider=provider, invoice_id=invoice_id).query(), args)
 
     _actions(blp)
     return [blp]

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from host.integrations import history
+from host.integrations.log_filters import LogFilters
 from host.rest.auth import admin_required
 from host.rest.common import PageArgs, page_of, page_schema
 from host.rest.errors import API_PREFIX
@@ -27,6 +28,6 @@ def blueprints() -> list[Blueprint]:
         @blp.response(200, page_schema(EventSchema, "LogPage"))
         @blp.doc(operationId="integration_log", summary="Integration events, newest first, by provider and outcome")
         def get(self, args):
-            return page_of(history.log_query(args["provider"], args["outcome"]), args)
+            return page_of(LogFilters(provider=args["provider"], outcome=args["outcome"]).query(), args)
 
     return [blp]

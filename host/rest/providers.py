@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 
 from host.extensions import db
 from host.integrations import admin
+from host.integrations.status import status_of
 from host.integrations.settings import clear_field, describe_fields, registry, schema_for
 from host.models import ProviderSetting
 from host.plugins import Provider
@@ -53,7 +54,7 @@ def provider_json(provider: Provider, detail: bool = False, admin_view: bool = F
     info = provider.info
     data = {"key": provider.key, "title": info.title if info else None, "distribution": provider.distribution,
             "version": provider.version, "enabled": bool(setting and setting.enabled),
-            "status": admin.status_of(provider, setting), "load_error": provider.load_error,
+            "status": status_of(provider, setting), "load_error": provider.load_error,
             "notices": list(setting.notices or []) if setting else [],
             "handles_invoices": provider.plugin is not None and (
                 provider.implements("create_remote_invoice") or provider.implements("link"))}

@@ -146,8 +146,10 @@ class ProviderContract:
             for name, field in schema.fields.items():
                 if any(word in name for word in ("key", "secret", "token", "password")):
                     assert field.metadata.get("secret"), f"config field {name!r} looks secret but is not marked secret"
-        names = [action.name for action in info.actions]
-        assert len(names) == len(set(names)), "action names must be unique"
+        names = [(action.name, action.when) for action in info.actions]
+        assert len(names) == len(set(names)), "action names must be unique (per connection state)"
+        if any(action.when != "always" for action in info.actions):
+            assert info.connected_state, "actions shown by connection state need ProviderInfo.connected_state"
 
     def test_hook_validate_config(self, registry, call, config, bad_config):
         if not self.implements(registry, "validate_config"):
@@ -257,6 +259,17 @@ class ProviderContract:
         created = self.create(call, invoice)
         result = call("remote_status", invoice=invoice, link=self.link_data(created.remote))
         assert isinstance(result, Result) and result.ok and result.remote.remote_id == created.remote.remote_id
+
+    def test_hook_update_remote_invoice(self, registry, call, invoice):
+        if not self.implements(registry, "update_remote_invoice"):
+            return self.assert_absent(call, "update_remote_invoice", invoice=invoice, link=None)
+        created = self.create(call, invoice)
+        result = call("update_remote_invoice", invoice=invoice, link=self.link_data(created.remote))
+        assert isinstance(result, Result)
+        if result.ok:
+            assert result.remote.remote_id == created.remote.remote_id
+        else:  # the service no longer takes changes: nothing was sent, and the message says what to do
+            assert result.sent is False and result.messages
 
     def test_hook_remote_document(self, registry, call, invoice):
         if not self.implements(registry, "remote_document"):

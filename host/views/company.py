@@ -20,6 +20,8 @@ HELP = {
     "before sum. Each line always keeps its own taxes; a line without taxes takes the invoice's.",
     "currency": "The default currency of new invoices (3-letter ISO code).",
     "country": "2-letter ISO code, e.g. ES.",
+    "number_format": "New invoices left without a number get the next one: {year} is the issue year, {seq} "
+    "the running number ({seq:04} pads it to 0001). With {year} the sequence restarts each year.",
 }
 
 

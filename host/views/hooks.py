@@ -13,7 +13,7 @@ from host.api import Result
 from host.integrations.calls import call
 from host.integrations.settings import is_enabled, registry
 from host.plugins import UnknownProvider
-from host.views.messages import flash_result
+from host.views.messages import flash_new
 
 bp = Blueprint("hooks", __name__, url_prefix="/integrations")
 MAX_WEBHOOK_BYTES = 1024 * 1024
@@ -26,7 +26,7 @@ def callback(provider):
         plugin = registry().get(provider)
     except UnknownProvider:
         abort(404)
-    flash_result(admin.callback(plugin, request.args.to_dict(), current_user.username))
+    flash_new(admin.callback(plugin, request.args.to_dict(), current_user.username), provider)
     return redirect(url_for("integrations.configure", provider=provider))
 
 

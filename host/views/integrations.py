@@ -7,19 +7,18 @@ from flask_login import current_user
 from host.auth import admin_required
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import admin, history
-from host.integrations.admin import status_of
-from host.integrations.settings import (
-    describe_fields,
-    registry,
-    schema_for,
-    secret_fields,
-)
+from host.integrations.history import OUTCOMES
+from host.integrations.log_filters import LogFilters, invoice_numbers
+from host.integrations.settings import describe_fields, registry, schema_for, secret_fields
+from host.integrations.status import actions_now, badge_class, status_of
 from host.jobs import bulk
 from host.plugins import Provider, UnknownProvider
-from host.views.messages import flash_result
+from host.views.messages import flash_new, flash_result
 
 bp = Blueprint("integrations", __name__, url_prefix="/settings/integrations")
 PAGE_SIZE = 50
+MAX_SYNC_MINUTES = 1440
+RECENT_RUNS = 10
 
 
 def _provider_or_404(key: str) -> Provider:
@@ -32,8 +31,10 @@ def _provider_or_404(key: str) -> Provider:
 @bp.route("/")
 @admin_required
 def index():
-    rows = [{"provider": provider, "setting": setting, "status": status_of(provider, setting)}
-            for provider, setting in admin.overview()]
+    rows = []
+    for provider, setting in admin.overview():
+        status = status_of(provider, setting)
+        rows.append({"provider": provider, "setting": setting, "status": status, "badge": badge_class(status)})
     return render_template("integrations/index.html", rows=rows)
 
 
@@ -45,34 +46,36 @@ def configure(provider):
     values = None
     if request.method == "POST":
         result, errors = admin.configure(plugin, request.form.to_dict(), current_user.username)
-        flash_result(result)
+        flash_new(result, provider)
         if result.ok and not errors:
             return redirect(url_for(".configure", provider=provider))
         values = {k: v for k, v in request.form.items() if k not in secret_fields(schema_for(plugin))}
     setting = admin.setting(provider)
-    events = history.for_provider(provider)
+    status = status_of(plugin, setting)
     return render_template(
         "integrations/configure.html",
         provider=plugin,
         setting=setting,
-        status=status_of(plugin, setting),
+        status=status,
+        badge=badge_class(status),
+        actions=actions_now(plugin, setting),
         fields=describe_fields(plugin, values),
         errors=errors,
-        events=events,
+        events=history.for_provider(provider),
     ), (422 if request.method == "POST" else 200)
 
 
 @bp.route("/<provider>/check", methods=["POST"])
 @admin_required
 def check(provider):
-    flash_result(admin.check(_provider_or_404(provider), current_user.username))
+    flash_new(admin.check(_provider_or_404(provider), current_user.username), provider)
     return redirect(url_for(".configure", provider=provider))
 
 
 @bp.route("/<provider>/enable", methods=["POST"])
 @admin_required
 def enable(provider):
-    flash_result(admin.enable(_provider_or_404(provider), current_user.username))
+    flash_new(admin.enable(_provider_or_404(provider), current_user.username), provider)
     return redirect(request.form.get("back") == "list" and url_for(".index") or url_for(".configure", provider=provider))
 
 
@@ -98,9 +101,6 @@ def sync(provider):
     return redirect(url_for(".configure", provider=provider))
 
 
-MAX_SYNC_MINUTES = 1440
-
-
 @bp.route("/<provider>/actions/<name>", methods=["POST"])
 @admin_required
 def action(provider, name):
@@ -108,26 +108,21 @@ def action(provider, name):
     result = admin.run_action(_provider_or_404(provider), name, params, current_user.username)
     if result.ok and result.redirect_url:
         return redirect(result.redirect_url)
-    flash_result(result)
+    flash_new(result, provider)
     return redirect(url_for(".configure", provider=provider))
-
-
-RECENT_RUNS = 10
 
 
 @bp.route("/log")
 @admin_required
 def log():
-    provider = request.args.get("provider", "")
-    outcome = request.args.get("outcome", "")
-    page = history.log_page(provider, outcome, int_arg("page", 1, MAX_PAGE), PAGE_SIZE)
-    runs = bulk.recent(RECENT_RUNS)
+    filters = LogFilters.from_args(request.args)
+    page = filters.page(int_arg("page", 1, MAX_PAGE), PAGE_SIZE)
     return render_template(
         "integrations/log.html",
-        runs=[(run, bulk.progress(run)) for run in runs],
+        runs=[(run, bulk.progress(run)) for run in bulk.recent(RECENT_RUNS)],
         page=page,
-        providers=sorted(registry().providers),
-        provider=provider,
-        outcome=outcome,
-        outcomes=history.OUTCOMES,
+        providers=[(key, p.info.title if p.info else key) for key, p in sorted(registry().providers.items())],
+        filters=filters,
+        outcomes=OUTCOMES,
+        invoice_numbers=invoice_numbers(page.items),
     )

@@ -14,7 +14,9 @@ from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import history
 from host.integrations import invoices as service
+from host.integrations import updates
 from host.integrations.panels import invoice_panels
+from host.integrations.remote_check import mismatches
 from host.integrations.settings import registry
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
@@ -92,6 +94,12 @@ def panel(invoice_id, provider):
     return jsonify(busy=busy, html=str(panels_for(invoice, total)))
 
 
+@bp.route("/update", methods=["POST"])
+def update(invoice_id, provider):
+    """"Update in <Provider>": send the edited invoice to the linked remote one."""
+    return _run(updates.update_remote, invoice_id, provider)
+
+
 @bp.route("/unlink", methods=["POST"])
 def unlink(invoice_id, provider):
     return _run(service.unlink, invoice_id, provider)
@@ -116,7 +124,9 @@ def link(invoice_id, provider):
     if not remote_id:
         flash("Choose a remote invoice to link.", "error")
         return redirect(url_for(".pick", invoice_id=invoice_id, provider=provider))
-    return _run(service.link_remote, invoice_id, provider, remote_id)
+    confirmed = request.form.get("confirm") == "1"  # "Link anyway" across customer or currency
+    return _run(lambda invoice, key, rid, user: service.link_remote(invoice, key, rid, user, confirmed),
+                invoice_id, provider, remote_id)
 
 
 def _date_arg(name: str) -> date | None:
@@ -137,4 +147,8 @@ def pick(invoice_id, provider):
         flash(str(reason), "error")
         return _back(invoice_id)
     title = registry().get(provider).info.title
-    return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page, search=search)
+    return render_template("integrations/pick.html", invoice=invoice, provider=provider, title=title, page=page,
+                           search=search, elsewhere=service.linked_elsewhere(invoice, provider, page.items),
+                           current=service.link_for(invoice, provider),
+                           differences={r.remote_id: mismatches(r, invoice.client.name, invoice.currency) for r in page.items})
+

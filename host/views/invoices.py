@@ -11,18 +11,21 @@ from decimal import Decimal
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
+from host import numbering
+from host.integrations import invoices as service
+from host.integrations import updates
 from host.extensions import db
-from host.inputs import MAX_PAGE, MAX_ROW_ID, int_arg
+from host.inputs import MAX_PAGE, MAX_ROW_ID, int_arg, search_arg
 from host.forms import STATUS_LABELS
-from host.invoice_edit import initial_data, offer_choices, save_invoice
+from host.invoice_edit import client_currencies, initial_data, offer_choices, save_invoice
 from host.invoice_forms import InvoiceForm
-from host.invoice_data import totals_for
+from host.invoice_data import plain, totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
 from host.models import Client, Company, Invoice, InvoiceLine
 from host.money import MINOR_UNIT_EXPONENT
 
 bp = Blueprint("invoices", __name__)
-BLANK_LINES = 3  # empty line rows offered under the existing ones
+BLANK_LINES = 1  # empty line rows offered under the existing ones ("Add line" adds more)
 BLANK_ADJUSTMENTS = 2  # empty discount/charge rows offered under the existing ones
 PAGE_SIZE = 50
 # What the invoice page and form show, in three statements whatever the number
@@ -42,6 +45,12 @@ def money(value: Decimal, currency: str) -> str:
     """``1234.5`` in EUR → ``1,234.50``: as many decimals as the currency's minor unit."""
     digits = MINOR_UNIT_EXPONENT.get(currency.upper(), 2)
     return f"{Decimal(value):,.{digits}f}"
+
+
+@bp.app_template_filter("grouped")
+def grouped(value) -> str:
+    """``12480`` → ``12,480``: thousands separators, no trailing zeros."""
+    return f"{plain(value):,}"
 
 
 @bp.app_context_processor
@@ -69,6 +78,7 @@ def list_filters() -> InvoiceFilters:
         date_from=_date_arg("date_from"),
         date_to=_date_arg("date_to"),
         integration=values.get("integration", ""),
+        text=search_arg("q") if request.method == "GET" else values.get("q", "").strip()[:200],
     )
 
 
@@ -94,8 +104,10 @@ def index():
     company = Company.get()
     rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
+    providers = bulk_providers()
     return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters,
-                           providers=bulk_providers(), integration_filters=INTEGRATION_FILTERS)
+                           providers=providers, integration_filters=INTEGRATION_FILTERS,
+                           links=service.links_by_invoice([invoice.id for invoice in page.items], providers))
 
 
 def _get(invoice_id: int) -> Invoice:
@@ -134,12 +146,15 @@ def _edit(invoice: Invoice):
     is_new = invoice.id is None
     form = InvoiceForm(data=None if request.method == "POST" else initial_data(invoice, company))
     if request.method != "POST":
-        for _ in range(BLANK_LINES):
+        for _ in range(0 if is_new else BLANK_LINES):  # a new form has its one empty row already
             form.lines.append_entry()
         for _ in range(BLANK_ADJUSTMENTS):
             form.adjustments.append_entry()
     choices = offer_choices(form)
-    if form.is_submitted() and save_invoice(form, invoice, company, choices):
+    linked = updates.linked_notes(invoice)
+    if linked and form.is_submitted() and not request.form.get("confirm_linked"):
+        form.form_errors.append("This invoice is linked: read the note above and tick “Save anyway” to save.")
+    elif form.is_submitted() and save_invoice(form, invoice, company, choices):
         flash(f"Invoice {invoice.number} {'created' if is_new else 'saved'}.", "success")
         return redirect(url_for("invoices.show", invoice_id=invoice.id))
     status = 400 if form.is_submitted() else 200
@@ -150,4 +165,7 @@ def _edit(invoice: Invoice):
         is_new=is_new,
         company=company,
         services_by_id=choices.services,
+        client_currencies=client_currencies(),
+        linked=linked,
+        next_number=numbering.preview(company, form.issue_date.data or date.today()) if is_new else None,
     ), status

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hookimpl
 
-from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, webhook
+from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, update, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
 from erp_host_b2brouter.errors import ApiError
 
@@ -63,7 +63,13 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
     except ApiError as error:
         return RemotePage((), page, per_page, total=None, messages=(Message("error", error.message),))
     items = tuple(invoices.remote_invoice(data, settings.invoice_url(data["id"])) for data in found.items)
-    return RemotePage(items, page, per_page, total=found.total)
+    text = (search.text or "").strip()
+    messages = () if items or not text else (Message(
+        "info", f"No B2BRouter invoice is numbered exactly “{text}”. B2BRouter's API finds whole numbers "
+        "only: type the full number, or clear the search and browse by date."),)
+    return RemotePage(items, page, per_page, total=found.total, messages=messages,
+                      search_note="the whole number only (B2BRouter cannot search by part of a number)",
+                      scope=f"issued invoices of the B2BRouter account {settings.account_id}")
 
 
 def _read(settings: Settings, remote_id, context):
@@ -112,6 +118,11 @@ def remote_status(invoice, link, config, context):
         return Result(ok=True, remote=remote, messages=(
             Message("warning", f"B2BRouter state: {label}.", (remote.state_detail,) if remote.state_detail else ()),))
     return Result.success(f"B2BRouter state: {label}.", remote=remote)
+
+
+@hookimpl
+def update_remote_invoice(invoice, link, config, context):
+    return update.update(invoice, link.remote_id, Settings.from_config(config), context)
 
 
 @hookimpl

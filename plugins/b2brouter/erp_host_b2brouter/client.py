@@ -217,9 +217,17 @@ class Client:
                             body={"invoice": invoice, "send_after_import": send_after_import})
         return self._unwrap(body, "invoice", "the new invoice")
 
-    def get_invoice(self, invoice_id) -> dict:
+    def update_invoice(self, invoice_id, changes: dict) -> dict:
+        """``PUT /invoices/{id}`` with a partial invoice (B2BRouter allows it while the invoice is new)."""
         what = f"invoice {invoice_id}"
-        return self._unwrap(self.request("GET", api_facts.INVOICE.format(id=invoice_id), what), "invoice", what)
+        body = self.request("PUT", api_facts.INVOICE.format(id=invoice_id), what, body={"invoice": changes})
+        return self._unwrap(body, "invoice", what)
+
+    def get_invoice(self, invoice_id, include_lines: bool = False) -> dict:
+        what = f"invoice {invoice_id}"
+        params = {"include": "lines"} if include_lines else None
+        return self._unwrap(self.request("GET", api_facts.INVOICE.format(id=invoice_id), what, params=params),
+                            "invoice", what)
 
     def get_document(self, invoice_id, document_type: str = api_facts.PDF_DOCUMENT_TYPE) -> tuple[bytes, str]:
         """The invoice rendered as ``document_type``: (content, content type)."""

@@ -26,6 +26,15 @@ def _submit(page, label):
     page.wait_for_load_state()
 
 
+def _submit_within_limit(page, label, tries=4):
+    """Submit; when the host held the call back to keep to B2BRouter's request rate, wait and submit again."""
+    for _ in range(tries):
+        _submit(page, label)
+        if "at its request limit" not in _panel(page).locator(".outcome").inner_text():
+            return
+        page.wait_for_timeout(1500)
+
+
 def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, browser_page):
     live = live_host(providers={"b2brouter": erp_host_b2brouter})
     page = browser_page
@@ -76,6 +85,23 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     assert str(stored["id"]) == remote_id
     assert panel.locator(".remote-total").inner_text().startswith(f'{Decimal(str(stored["totals"]["total"])):,.2f}')
 
+    # Edit while linked: a warning first, then "Update in B2BRouter" while the remote invoice is new.
+    page.goto(invoice_url + "/edit")
+    warning = page.locator(".linked-warning")
+    assert "B2BRouter invoice INV-2026-0001 (new)" in warning.inner_text()
+    assert "Update in B2BRouter" in warning.inner_text()
+    page.locator("input[name='lines-1-quantity']").fill("10000")
+    _submit(page, "Save invoice")
+    assert "tick “Save anyway”" in page.locator(".plate-error").inner_text()  # nothing saved yet
+    page.locator("input[name='lines-1-quantity']").fill("10000")
+    page.locator("input[name=confirm_linked]").check()
+    _submit(page, "Save invoice")
+    assert _panel(page).locator(".total-differs").count() == 1
+    _submit_within_limit(page, "Update in B2BRouter")
+    assert "Updated B2BRouter invoice INV-2026-0001" in _panel(page).locator(".outcome").inner_text()
+    assert _panel(page).locator(".total-differs").count() == 0
+    assert [line["quantity"] for line in stored["lines"]] == [Decimal("12480"), Decimal("10000")]
+
     # Open: the link lands on the (sandbox's) B2BRouter invoice page.
     page.goto(href)
     assert "Invoice INV-2026-0001" in page.locator("h1").inner_text()
@@ -99,16 +125,28 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     assert good.status_code == 200
     page.reload()
     assert _panel(page).locator(".remote-state").inner_text().strip().startswith("paid")
+    _submit_within_limit(page, "Update in B2BRouter")  # no longer changeable: says what to do instead
+    refused = _panel(page).locator(".outcome").inner_text()
+    assert "no longer accepts changes" in refused and "credit note" in refused
 
     # Unlink: only the host's link goes.
+    _panel(page).locator("summary", has_text="Unlink").click()  # asks first
     _submit(page, "Unlink B2BRouter invoice")
+    assert _panel(page).locator(".outcome .plate").count() == 1  # one message, not the plugin's and the host's
     assert "No B2BRouter invoice is linked" in _panel(page).inner_text()
     assert int(remote_id) in sandbox.store.invoices
 
     # Link it back through the picker, searching by number.
+    page.wait_for_timeout(1100)  # the host keeps to two B2BRouter requests a second
     _panel(page).get_by_role("link", name="Link B2BRouter invoice").click()
     page.wait_for_load_state()
+    assert "whole number only" in page.locator(".search-note").inner_text()
+    page.locator("input[name=q]").fill("INV-2026")  # part of a number: B2BRouter cannot, and the page says so
+    page.wait_for_timeout(1100)  # the host keeps to two B2BRouter requests a second
+    _submit(page, "Search")
+    assert "finds whole numbers only" in page.locator(".notice").inner_text()
     page.locator("input[name=q]").fill("INV-2026-0001")
+    page.wait_for_timeout(1100)
     _submit(page, "Search")
     rows = page.locator("#remote-invoices tbody tr")
     assert rows.count() == 1 and rows.first.get_attribute("data-remote-id") == remote_id

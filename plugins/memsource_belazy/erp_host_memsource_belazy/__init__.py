@@ -9,11 +9,11 @@ from __future__ import annotations
 from host import Action, Message, ProviderInfo, Result, hookimpl
 
 from erp_host_memsource_belazy import phrase, status
-from erp_host_memsource_belazy.contact import BELAZY_CONTACT_PAGE, SUMMARY, contact_card
+from erp_host_memsource_belazy.contact import SUMMARY, contact_card
 from erp_host_memsource_belazy.settings import EU_BASE_URL, SettingsSchema, config_problems
 
-CHECK_CONNECTION = Action("check_connection", "Check connection", "primary")
-MARK_ACTIVE = Action("mark_active", "Mark active via BeLazy")
+CHECK_CONNECTION = Action("check_connection", "Check connection")
+MARK_ACTIVE = Action("mark_active", "Mark active via BeLazy", "primary")
 
 
 @hookimpl
@@ -23,7 +23,7 @@ def provider_info():
         description=SUMMARY,
         config_schema=SettingsSchema,
         actions=(CHECK_CONNECTION, MARK_ACTIVE),
-        homepage=BELAZY_CONTACT_PAGE,
+        homepage="https://belazy.cat/",
     )
 
 

@@ -10,11 +10,9 @@ BELAZY_EMAIL = "info@belazy.cat"
 BELAZY_CONTACT_PAGE = "https://belazy.cat/contact-us/"
 MEMSOURCE_SIGNUP = "https://memsource.com/"
 
-SUMMARY = (
+SUMMARY = (  # the contact details are in the card alone: one place per fact
     "Memsource (Phrase TMS) is integrated through BeLazy, which sets up and runs "
-    f"the connection on its side. To enable it, contact the BeLazy team at {BELAZY_EMAIL} "
-    f"(more contact details: {BELAZY_CONTACT_PAGE}). A Memsource account is needed "
-    f"(register one at {MEMSOURCE_SIGNUP})."
+    "the connection on its side."
 )
 
 

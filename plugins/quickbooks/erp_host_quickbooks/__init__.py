@@ -35,10 +35,12 @@ def provider_info():
         "The customer, services, payment term and tax must already exist in QuickBooks.",
         config_schema=QuickBooksConfigSchema,
         actions=(
-            Action("connect", "Connect to QuickBooks", "primary"),
-            Action("disconnect", "Disconnect", "danger"),
+            Action("connect", "Connect to QuickBooks", "primary", when="not connected"),
+            Action("connect", "Reconnect to QuickBooks", when="connected"),
+            Action("disconnect", "Disconnect", "danger", when="connected"),
         ),
         homepage="https://quickbooks.intuit.com/",
+        connected_state="realm_id",
     )
 
 
@@ -181,8 +183,8 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
         if customer is None:
             return empty(f"No QuickBooks customer has the display name “{invoice.client.name}”.")
         where = [("CustomerRef", "=", customer["Id"])]
-        if search.text.strip():
-            where.append(("DocNumber", "=", search.text.strip()))
+        if search.text.strip():  # LIKE takes only %: any part of the number
+            where.append(("DocNumber", "LIKE", f"%{search.text.strip()}%"))
         if search.date_from:
             where.append(("TxnDate", ">=", search.date_from.isoformat()))
         if search.date_to:
@@ -200,6 +202,9 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
         page=page,
         per_page=per_page,
         total=int(total),
+        search_note="any part of the number",
+        scope=f"invoices of the QuickBooks customer “{customer.get('DisplayName') or invoice.client.name}” "
+        "(this invoice's client)",
     )
 
 

@@ -31,8 +31,13 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     page.click("#config-form button[type=submit]")
     expect(page.locator("main")).to_contain_text("Connect to QuickBooks to finish")
     expect(page.locator("main")).not_to_contain_text(CLIENT_SECRET)
+    expect(page.get_by_role("button", name="Disconnect")).to_have_count(0)  # nothing to disconnect yet
     page.get_by_role("button", name="Enable").click()
     expect(page.locator("main")).to_contain_text("QuickBooks is not connected yet, so it stays disabled")
+    expect(page.locator(".actions button.primary")).to_have_text(["Connect to QuickBooks"])
+    page.goto(host.url + "/settings/integrations/")
+    expect(page.locator("tr[data-provider=quickbooks] .status")).to_have_text("disabled")
+    page.goto(host.url + "/settings/integrations/quickbooks")
 
     # connect through the sandbox's consent page and back, then enable
     page.get_by_role("button", name="Connect to QuickBooks").click()
@@ -44,6 +49,14 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     expect(page.locator("main")).to_contain_text("Sandbox Company_US_1")
     page.get_by_role("button", name="Enable").click()
     expect(page.locator("main")).to_contain_text("Invoices go to the QuickBooks company “Sandbox Company_US_1”")
+    page.reload()  # the status is current without "Check again"
+    expect(page.locator("#notices")).not_to_contain_text("Connect to QuickBooks to finish")
+    expect(page.locator("#notices")).to_contain_text("Connected to the QuickBooks company")
+    expect(page.locator("h1 .status")).to_have_text("enabled")
+    expect(page.locator(".actions button.primary")).to_have_count(0)
+    expect(page.get_by_role("button", name="Disconnect")).to_have_count(1)
+    expect(page.get_by_role("button", name="Reconnect to QuickBooks")).to_have_count(1)
+    expect(page.locator(".last-check")).to_contain_text("UTC")
 
     # an invoice whose client, services, term and tax exist in QuickBooks
     open_invoice(page, host, "INV-2026-0002")
@@ -69,9 +82,13 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     expect(page.locator(".remote-balance")).to_have_text(re.compile(r"^0(\.0+)?$"))
 
     # unlink (QuickBooks keeps its invoice), then link back through the picker
+    page.locator(".integration-panel summary", has_text="Unlink").click()
     page.get_by_role("button", name="Unlink QuickBooks Online invoice").click()
     expect(page.locator(".integration-panel")).to_contain_text("No QuickBooks Online invoice is linked")
     page.get_by_role("link", name="Link QuickBooks Online invoice").click()
+    expect(page.locator(".picker-scope")).to_contain_text("customer “Amy's Bird Sanctuary”")  # says the filter
+    page.fill("input[name=q]", "026-000")  # part of the number
+    page.get_by_role("button", name="Search").click()
     row = page.locator(f"#remote-invoices tr[data-remote-id='{remote_id}']")
     expect(row).to_contain_text("INV-2026-0002")
     expect(page.locator("#remote-invoices")).not_to_contain_text("Bill's Windsurf Shop")
@@ -86,5 +103,6 @@ def test_quickbooks_in_the_browser(live_host, browser_page, sandbox, plugin):
     error = page.locator(".integration-panel .outcome .plate-error")  # shown where the user clicked
     expect(error).to_contain_text("No QuickBooks customer has the display name “Nordlicht Media”")
     expect(error).to_contain_text("The service “Project management” does not exist in QuickBooks")
+    assert error.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; }")
     expect(page.locator(".integration-panel")).to_contain_text("No QuickBooks Online invoice is linked")
     assert sandbox.store.stats.invoice_creates == creates

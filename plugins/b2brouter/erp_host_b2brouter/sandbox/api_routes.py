@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 
 from erp_host_b2brouter import api_facts
-from erp_host_b2brouter.sandbox import web
+from erp_host_b2brouter.sandbox import updates, web
 from erp_host_b2brouter.sandbox.pdf import text_pdf
 from erp_host_b2brouter.sandbox.replies import body, error, invalid, missing_param, page, paging, reply
 from erp_host_b2brouter.sandbox.store import Invalid, Store
@@ -165,6 +165,21 @@ def _invoice_actions(app: Flask, store: Store) -> None:
                  f"Customer: {contact.get('name', '')}", f"Total: {data.get('total')} {data.get('currency')}",
                  f"State: {data.get('state')}"]
         return Response(text_pdf(lines), mimetype=api_facts.PDF_CONTENT_TYPE)
+
+    @app.put("/invoices/<int:invoice_id>")
+    def update_invoice(invoice_id):
+        with store.lock:
+            found, missing = _invoice_or_404(store, invoice_id)
+            if missing:
+                return missing
+            data = body()
+            if data is None or not isinstance(data.get("invoice"), dict):
+                return missing_param("invoice")
+            try:
+                updates.update_invoice(store, found, data["invoice"])
+            except Invalid as problem:
+                return invalid(problem)
+            return reply({"invoice": store.invoice_json(found)})
 
     @app.post("/invoices/<int:invoice_id>/mark_as")
     def mark_as(invoice_id):
