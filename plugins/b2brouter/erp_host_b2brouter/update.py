@@ -12,7 +12,7 @@ from host import InvoiceData, Result
 
 from erp_host_b2brouter import api_facts, invoices
 from erp_host_b2brouter.config import Settings
-from erp_host_b2brouter.errors import ApiError, failure
+from erp_host_b2brouter.errors import ApiError
 
 KEPT = ("type", "number", "currency", "contact_id")  # B2BRouter does not change these on an invoice
 
@@ -35,7 +35,7 @@ def update(invoice: InvoiceData, remote_id: str, settings: Settings, context) ->
     try:
         data = client.get_invoice(remote_id, include_lines=True)
     except ApiError as error:
-        return failure(error, f"Could not read B2BRouter invoice {remote_id}.", sent=False)
+        return error.to_result(f"Could not read B2BRouter invoice {remote_id}.", sent=False)
     if data.get("state") != "new":
         return refused_state(str(data.get("number") or remote_id), str(data.get("state")))
     changes = {k: v for k, v in invoices.invoice_payload(invoice, None).items() if k not in KEPT}
@@ -44,6 +44,6 @@ def update(invoice: InvoiceData, remote_id: str, settings: Settings, context) ->
     try:
         updated = client.update_invoice(remote_id, changes)
     except ApiError as error:
-        return failure(error, f"B2BRouter did not take the changes to invoice {data.get('number')}.")
+        return error.to_result(f"B2BRouter did not take the changes to invoice {data.get('number')}.")
     remote = invoices.remote_invoice(updated, settings.invoice_url(updated["id"]))
     return Result.success(f"Updated B2BRouter invoice {remote.number} with this invoice's changes.", remote=remote)
