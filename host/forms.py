@@ -38,6 +38,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from host.invoice_data import plain
+from host.payment_means import MEANS_LABELS
 from host.models import ADJUSTMENT_KINDS, INVOICE_STATUSES, ROUNDING_METHODS, TAX_CATEGORIES
 
 ROUNDING_LABELS = {
@@ -220,6 +221,9 @@ class TaxForm(FlaskForm):
 
 class PaymentTermForm(FlaskForm):
     name = LineField("Name", [DataRequired(), Length(max=100)], filters=[strip])
+    payment_means = SelectField("Payment means", default="", filters=[lambda v: v or ""], choices=options([("", "— none —")] + list(MEANS_LABELS.items())),
+                                description="How invoices with this term are paid (EN 16931 BT-81); "
+                                            "an invoice can override it.")
     days = IntegerField(
         "Days",
         [Required("Give the number of days (0 is allowed)."), parsed,
@@ -243,9 +247,10 @@ class LineForm(Form):
                             description="Negative for a returned item.")
     unit_price = number_field("Unit price", None, -MONEY_LIMIT, MONEY_LIMIT, "The price is too large.")
     discount_percent = number_field("Discount %", None, 0, 100, "The discount must be between 0 and 100 %%.")
-    discount_amount = number_field("Discount amount", None, 0, MONEY_LIMIT, "The discount amount must be 0 or more.")
+    discount_amount = number_field("Discount amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The discount amount is too large.",
+                                   description="Negative only on a credit note's line (a negated quantity).")
     charge_percent = number_field("Charge %", None, 0, 100, "The charge must be between 0 and 100 %%.")
-    charge_amount = number_field("Charge amount", None, 0, MONEY_LIMIT, "The charge amount must be 0 or more.")
+    charge_amount = number_field("Charge amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The charge amount is too large.")
     taxes = SelectMultipleField("Taxes", coerce=int)
 
     def validate_quantity(self, field):
@@ -266,7 +271,8 @@ class AdjustmentForm(Form):
 
     kind = SelectField("Kind", choices=options((k, ADJUSTMENT_LABELS[k]) for k in ADJUSTMENT_KINDS))
     percent = number_field("Percent", None, 0, 100, "The percent must be between 0 and 100 %%.")
-    amount = number_field("Amount", None, 0, MONEY_LIMIT, "The amount must be 0 or more.")
+    amount = number_field("Amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The amount is too large.",
+                          description="Negative only on a credit note.")
     reason = StringField("Reason", [Length(max=200)], filters=[strip],
                          description="Required by EN 16931 e-invoices, and sent to the provider.")
     taxed = BooleanField("Taxed", default=True, description="Charges only: off for a charge outside the tax bases.")

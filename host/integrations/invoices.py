@@ -30,6 +30,7 @@ from host.integrations.settings import is_enabled, registry, stored_secret_value
 from host.invoice_data import invoice_data
 from host.jobs.sync import next_sync
 from host.models import Invoice, RemoteLink
+from host.payments import apply_provider_report
 from host.plugins import Provider, UnknownProvider
 
 IN_PROGRESS = "Another request for this invoice is in progress. Wait a moment and reload the page."
@@ -108,7 +109,8 @@ def release(link: RemoteLink, fresh_row: bool, error: str) -> None:
         link.last_error = error
 
 
-def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
+def _store_remote(link: RemoteLink, remote: RemoteInvoice, title: str | None = None) -> None:
+    apply_provider_report(link.invoice, link.provider, remote, title)
     link.status = "linked"
     link.remote_id = remote.remote_id
     link.remote_number = remote.number
@@ -132,7 +134,7 @@ def settle(invoice: Invoice, local: InvoiceData, provider: Provider, action: str
     secrets = stored_secret_values(provider.key)
     invoice_id, link_id = invoice.id, link.id
     if result.ok and result.remote is not None:
-        _store_remote(link, result.remote)
+        _store_remote(link, result.remote, title)
         link.linked_at = _now()
         warning = remote_check.warning(result.remote, local, title)
         if warning:
@@ -180,7 +182,7 @@ def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result:
     """Keep what ``remote_status`` answered on ``link`` (and, if ``record``, in the history)."""
     if result.ok and result.remote is not None:
         changed = (result.remote.state, result.remote.total) != (link.remote_state, link.remote_total)
-        _store_remote(link, result.remote)
+        _store_remote(link, result.remote, provider_title(provider))
         warning = remote_check.warning(result.remote, local, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
@@ -256,6 +258,7 @@ def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
         if link is None:
             continue
         matched += 1
+        apply_provider_report(link.invoice, key, remote)
         if link.remote_final and not remote.final:
             history.record(key, "webhook", "ok", f"Ignored a change to {remote.state}: the invoice's state "
                            f"{link.remote_state} is final.", invoice_id=link.invoice_id)
@@ -265,6 +268,8 @@ def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
         link.remote_final = link.remote_final or remote.final
         if remote.total is not None:
             link.remote_total = remote.total
+        if remote.balance is not None:
+            link.remote_balance = remote.balance
         link.refreshed_at = _now()
         link.next_sync_at = next_sync(link, _now())
         history.record(key, "webhook", "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)

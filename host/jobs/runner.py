@@ -165,11 +165,15 @@ def _webhook(job: Job) -> None:
 
 def remote_from_json(item: dict) -> RemoteInvoice:
     values = dict(item)
-    for name in ("total", "balance"):
+    for name in ("total", "balance", "amount_paid"):
         if values.get(name) is not None:
             values[name] = Decimal(values[name])
-    if values.get("issue_date"):
-        values["issue_date"] = date.fromisoformat(values["issue_date"])
+    for name in ("issue_date", "paid_on"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    if values.get("reported_at"):
+        values["reported_at"] = datetime.fromisoformat(values["reported_at"])
+    values["tax_lines"] = ()  # webhook updates carry no tax lines
     return RemoteInvoice(**values)
 
 

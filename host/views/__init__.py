@@ -2,10 +2,13 @@
 
 
 def register(app):
-    from host.views import company, hooks, integrations, invoice_integrations, invoices, messages, records, runs
+    from host.views import (bank_accounts, company, hooks, integrations, invoice_integrations, invoices, messages,
+                            payments, records, runs)
+    from host.payment_means import formatted_iban
 
-    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs):
+    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, payments, bank_accounts):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink
     app.jinja_env.filters["utc_time"] = messages.utc_time
+    app.jinja_env.filters["iban"] = formatted_iban

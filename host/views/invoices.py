@@ -16,7 +16,7 @@ from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.forms import STATUS_LABELS, InvoiceForm, options
 from host.invoice_data import totals_for
-from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
+from host.invoice_filters import INTEGRATION_FILTERS, PAYMENT_FILTERS, InvoiceFilters
 from host.models import (
     Client,
     Company,
@@ -28,6 +28,7 @@ from host.models import (
     Tax,
 )
 from host.money import MINOR_UNIT_EXPONENT
+from host.payments import PAYMENT_LABELS
 
 bp = Blueprint("invoices", __name__)
 BLANK_LINES = 3  # empty line rows offered under the existing ones
@@ -54,7 +55,7 @@ def money(value: Decimal, currency: str) -> str:
 
 @bp.app_context_processor
 def statuses():
-    return {"status_labels": STATUS_LABELS}
+    return {"status_labels": STATUS_LABELS, "payment_labels": PAYMENT_LABELS}
 
 
 def _date_arg(name: str) -> date | None:
@@ -77,6 +78,7 @@ def list_filters() -> InvoiceFilters:
         date_from=_date_arg("date_from"),
         date_to=_date_arg("date_to"),
         integration=values.get("integration", ""),
+        payment=values.get("payment", ""),
     )
 
 
@@ -103,7 +105,8 @@ def index():
     rows = [(invoice, totals_for(invoice, company).total) for invoice in page.items]
     clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
     return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters,
-                           providers=bulk_providers(), integration_filters=INTEGRATION_FILTERS)
+                           providers=bulk_providers(), integration_filters=INTEGRATION_FILTERS,
+                           payment_filters=PAYMENT_FILTERS)
 
 
 def _get(invoice_id: int) -> Invoice:
@@ -117,13 +120,20 @@ def _get(invoice_id: int) -> Invoice:
 
 @bp.route("/invoices/<int:invoice_id>")
 def show(invoice_id: int):
+    from host.integrations.settings import registry
+    from host.views.payments import page_context
+
     invoice = _get(invoice_id)
     company = Company.get()
+    titles = {p.key: (p.info.title if p.info else p.key) for p in registry().loaded()}
     return render_template(
         "invoices/show.html",
         invoice=invoice,
         company=company,
         totals=totals_for(invoice, company),
+        today=date.today(),
+        provider_titles=titles,
+        **page_context(invoice),
     )
 
 
