@@ -63,6 +63,7 @@ def make_credit_note(original: Invoice, number: str, reason: str, line_ids: list
     today = today or date.today()
     whole = line_ids is None or set(line_ids) >= {line.id for line in original.lines}
     chosen = [line for line in original.lines if whole or line.id in set(line_ids or ())]
+    taxes, adjustments = list(original.taxes), list(original.adjustments)
     note = Invoice(
         number=number, client_id=original.client_id, issue_date=max(today, original.issue_date),
         currency=original.currency, status="issued", payment_term_id=original.payment_term_id,
@@ -70,10 +71,11 @@ def make_credit_note(original: Invoice, number: str, reason: str, line_ids: list
         credit_reason=reason, payment_means=original.payment_means, bank_account_id=original.bank_account_id,
         mandate_reference=original.mandate_reference,
     )
-    note.due_date = note.issue_date
-    note.taxes = list(original.taxes)
-    note.lines = [_negated_line(position, line) for position, line in enumerate(chosen, start=1)]
-    # a part credit keeps the percent discounts and charges (they apply to the credited lines too)
-    note.adjustments = [_negated_adjustment(a) for a in original.adjustments if whole or a.percent is not None]
     db.session.add(note)
+    with db.session.no_autoflush:
+        note.due_date = note.issue_date
+        note.taxes = taxes
+        note.lines = [_negated_line(position, line) for position, line in enumerate(chosen, start=1)]
+        # a part credit keeps the percent discounts and charges (they apply to the credited lines too)
+        note.adjustments = [_negated_adjustment(a) for a in adjustments if whole or a.percent is not None]
     return note

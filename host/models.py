@@ -180,7 +180,7 @@ class Invoice(db.Model):
     mandate_reference: Mapped[str] = mapped_column(String(70), default="", server_default="")
     bank_account_id: Mapped[int | None] = mapped_column(ForeignKey("bank_accounts.id", ondelete="SET NULL"))
     # a credit note: the invoice it credits and why (host.credit_notes)
-    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="RESTRICT"), index=True)
+    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="SET NULL"), index=True)
     credit_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     client: Mapped[Client] = relationship()

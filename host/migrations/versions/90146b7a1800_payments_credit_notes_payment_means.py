@@ -60,7 +60,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_invoices_credited_invoice_id'), ['credited_invoice_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_invoices_payment_state'), ['payment_state'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_invoices_bank_account_id_bank_accounts'), 'bank_accounts', ['bank_account_id'], ['id'], ondelete='SET NULL')
-        batch_op.create_foreign_key(batch_op.f('fk_invoices_credited_invoice_id_invoices'), 'invoices', ['credited_invoice_id'], ['id'], ondelete='RESTRICT')
+        batch_op.create_foreign_key(batch_op.f('fk_invoices_credited_invoice_id_invoices'), 'invoices', ['credited_invoice_id'], ['id'], ondelete='SET NULL')
 
     with op.batch_alter_table('payment_terms', schema=None) as batch_op:
         batch_op.add_column(sa.Column('payment_means', sa.String(length=3), server_default='', nullable=False))
