@@ -7,7 +7,7 @@ The types are frozen dataclasses so a plugin cannot change host data in place.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Callable, ContextManager, Literal, Protocol
@@ -216,6 +216,29 @@ class Action:
 
 
 @dataclass(frozen=True)
+class InvoiceAction:
+    """A button in a linked invoice's section (e.g. "Send via B2BRouter").
+
+    Shown while the remote state is one of ``states`` (always, when empty).
+    Clicking it queues a job that calls ``run_invoice_action`` with ``name``.
+    """
+
+    name: str
+    label: str
+    states: tuple[str, ...] = ()
+    style: Literal["primary", "secondary", "danger"] = "primary"
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """How a remote state key is shown: a word and a colour (``tone``) instead of the raw key."""
+
+    key: str
+    label: str
+    tone: Literal["neutral", "info", "success", "warning", "error"] = "neutral"
+
+
+@dataclass(frozen=True)
 class ProviderInfo:
     """What the Integrations page shows about a provider.
 
@@ -230,16 +253,32 @@ class ProviderInfo:
     config_schema: type | None = None
     actions: tuple[Action, ...] = ()
     homepage: str | None = None
+    invoice_actions: tuple[InvoiceAction, ...] = ()
+    remote_states: tuple[RemoteState, ...] = ()  # remote state keys as words with colours
+
+    def state(self, key: str | None) -> RemoteState | None:
+        return next((s for s in self.remote_states if s.key == key), None)
 
 
 @dataclass(frozen=True)
 class WebhookResponse:
     """What ``handle_webhook`` returns: the HTTP status to answer and the state
-    changes to apply to linked invoices, as ``{remote_id: RemoteInvoice}``."""
+    changes to apply to linked invoices, as ``{remote_id: RemoteInvoice}``.
+
+    ``work``: a JSON-serialisable value for work that should not hold the
+    provider's request (e.g. fetching the changed entities rather than
+    trusting the event). The host answers at once, stores ``work`` in a
+    background job and calls ``process_webhook(work)`` there; that call's
+    ``updates`` are applied like these. ``event_id``: the provider's ID of
+    the event, when it has one (de-duplication). ``process_webhook`` and
+    ``catch_up`` return this type too (their ``status`` is ignored).
+    """
 
     status: int
     updates: tuple[RemoteInvoice, ...] = ()
     message: str = ""
+    work: Any = None
+    event_id: str | None = None
 
 
 # --- invoice data handed to plugins -------------------------------------------------

@@ -178,7 +178,7 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
 
 
 def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result: Result, local: InvoiceData,
-                 username: str | None, record: bool = True) -> Result:
+                 username: str | None, record: bool = True, action: str = "refresh") -> Result:
     """Keep what ``remote_status`` answered on ``link`` (and, if ``record``, in the history)."""
     if result.ok and result.remote is not None:
         changed = (result.remote.state, result.remote.total) != (link.remote_state, link.remote_total)
@@ -192,7 +192,7 @@ def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result:
         link.next_sync_at = next_sync(link, _now())
         record = True
     if record:
-        history.record_result(provider.key, "refresh", result, stored_secret_values(provider.key),
+        history.record_result(provider.key, action, result, stored_secret_values(provider.key),
                               invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
@@ -250,7 +250,7 @@ def remote_page(invoice: Invoice, key: str, search: RemoteSearch, page: int, per
     return RemotePage(items=(), page=page, per_page=per_page, total=0, messages=answer.messages)
 
 
-def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
+def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...], action: str = "webhook") -> int:
     """Store pushed state changes on the linked invoices; returns how many matched."""
     matched = 0
     for remote in updates:
@@ -260,9 +260,10 @@ def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
         matched += 1
         apply_provider_report(link.invoice, key, remote)
         if link.remote_final and not remote.final:
-            history.record(key, "webhook", "ok", f"Ignored a change to {remote.state}: the invoice's state "
+            history.record(key, action, "ok", f"Ignored a change to {remote.state}: the invoice's state "
                            f"{link.remote_state} is final.", invoice_id=link.invoice_id)
             continue
+        previous = link.remote_state
         link.remote_state = remote.state or link.remote_state
         link.remote_state_detail = remote.state_detail
         link.remote_final = link.remote_final or remote.final
@@ -272,6 +273,7 @@ def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
             link.remote_balance = remote.balance
         link.refreshed_at = _now()
         link.next_sync_at = next_sync(link, _now())
-        history.record(key, "webhook", "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
+        if remote.state and (remote.state != previous or action == "webhook"):
+            history.record(key, action, "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
     db.session.commit()
     return matched

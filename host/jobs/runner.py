@@ -157,12 +157,6 @@ def _refresh(job: Job) -> None:
                                        record=job.kind == "refresh"))
 
 
-def _webhook(job: Job) -> None:
-    updates = tuple(remote_from_json(item) for item in (job.payload or {}).get("updates", []))
-    matched = service.apply_webhook_updates(job.provider, updates)
-    conclude(job, Result.success(f"Applied {matched} of {len(updates)} update(s)."))
-
-
 def remote_from_json(item: dict) -> RemoteInvoice:
     values = dict(item)
     for name in ("total", "balance", "amount_paid"):
@@ -177,4 +171,7 @@ def remote_from_json(item: dict) -> RemoteInvoice:
     return RemoteInvoice(**values)
 
 
-KINDS = {"create": _create, "refresh": _refresh, "sync": _refresh, "webhook": _webhook}
+from host.jobs import remote_work  # noqa: E402  (its kinds use conclude and reschedule above)
+
+KINDS = {"create": _create, "refresh": _refresh, "sync": _refresh, "webhook": remote_work.run_webhook,
+         "action": remote_work.run_action, "catchup": remote_work.run_catch_up}

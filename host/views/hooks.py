@@ -56,5 +56,5 @@ def webhook(provider):
         history.record(provider, "webhook", "failed", f"Refused ({response.status}): {response.message}")
         db.session.commit()
         return jsonify(error=response.message or "refused"), response.status
-    job = queue_webhook_updates(provider, response.updates)
+    job = queue_webhook_updates(provider, response.updates, response.work)
     return jsonify(ok=True, queued=len(response.updates), job=job.id if job else None), response.status

@@ -39,8 +39,12 @@ def _panels(invoice: Invoice, total: Decimal) -> list[dict]:
             continue
         setting, link = rows[provider.key]
         job = jobs_by_provider.get(provider.key)
+        state = provider.info.state(link.remote_state) if link is not None and provider.info else None
+        actions = [a for a in (provider.info.invoice_actions if provider.info else ())
+                   if link is not None and link.status == "linked" and (not a.states or link.remote_state in a.states)]
         panels.append({
-            "provider": provider, "link": link, "job": job,
+            "provider": provider, "link": link, "job": job, "state": state,
+            "actions": actions if provider.implements("run_invoice_action") else [],
             "busy": bool(job and job.status in jobs.OPEN),
             "differs": bool(link and link.remote_total is not None and link.remote_total != total),
             "warnings": warnings_of(setting),
@@ -105,6 +109,20 @@ def create(invoice_id, provider):
 @bp.route("/refresh", methods=["POST"])
 def refresh(invoice_id, provider):
     return _queue(jobs.request_refresh, invoice_id, provider)
+
+
+@bp.route("/action/<name>", methods=["POST"])
+def action(invoice_id, provider, name):
+    """A provider's invoice action (e.g. "Send via B2BRouter"), queued as a job."""
+    invoice = _invoice(invoice_id)
+    try:
+        result = jobs.request_action(invoice, provider, name, current_user.username)
+    except service.NotAvailable as reason:
+        flash(str(reason), "error")
+        return _back(invoice_id, provider)
+    if not result.ok:
+        flash_result(result, provider)
+    return _back(invoice_id, provider)
 
 
 @bp.route("/panel")
