@@ -42,7 +42,7 @@ def create_remote_invoice(invoice, config, context, attempt_id):
 @hookimpl
 def preview_remote_totals(invoice, config, context):
     settings = Settings.from_config(config)
-    return preview.predict(invoice, settings, context, settings.client())
+    return preview.predict(invoice, settings, context, settings.client(context))
 
 
 @hookimpl

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import socket
+from contextlib import contextmanager
 import time
 from decimal import Decimal
 
@@ -10,6 +11,7 @@ from host import LinkData, RemoteSearch, TaxData
 from host.testing.context import demo_company, make_context
 
 import erp_host_b2brouter as plugin
+from erp_host_b2brouter import api_facts
 from erp_host_b2brouter import client as client_module
 from erp_host_b2brouter.sandbox import MAIN_ACCOUNT, OTHER_KEY
 from erp_host_b2brouter.settings_check import OK_TEXT
@@ -421,3 +423,22 @@ def test_preview_refuses_a_setting_without_known_meaning(sandbox, config, contex
     assert "Rounding method is “up”, a value whose meaning is not documented" in result.problems[0]
     plate = plugin.validate_config(config=config, context=context).messages[0]
     assert plate.level == "warning" and plate.text.startswith("B2BRouter uses a calculation setting")
+
+
+def test_every_request_of_a_push_passes_the_accounts_shared_limit(sandbox, config, make_invoice):
+    """The preview's account read counts too: an unthrottled one let a bulk run exceed the limit."""
+    taken = []
+
+    @contextmanager
+    def throttle(name, limit, per, concurrent=None):
+        taken.append((name, limit, per))
+        yield
+
+    context = make_context("b2brouter", throttle=throttle)
+    sandbox.served.control("traffic/reset")
+    invoice = make_invoice()
+    plugin.preview_remote_totals(invoice=invoice, config=config, context=context)
+    plugin.create_remote_invoice(invoice=invoice, config=config, context=context, attempt_id="a-1")
+    made = sandbox.served.control("traffic", method="GET")["counters"]["requests"]
+    assert made >= 2 and len(taken) == made
+    assert set(taken) == {(f"account:{MAIN_ACCOUNT}", api_facts.DEFAULT_REQUESTS_PER_MINUTE, 60)}

@@ -76,7 +76,7 @@ def custom(base_url: str) -> Endpoints:
         token=base + TOKEN_PATH,
         revoke=base + REVOKE_PATH,
         web_app=base + "/app",
-        limits=SANDBOX.limits,
+        limits=PRODUCTION.limits,  # the bundled sandbox enforces production's limits (its defaults)
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from erp_host_quickbooks import tokens
+from erp_host_quickbooks import endpoints, tokens
 from erp_host_quickbooks.sandbox.testing import approve, start_sandbox
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -34,6 +34,15 @@ def api(sandbox, connected):
 def test_quickbooks_production_limits_are_the_defaults(sandbox):
     traffic = sandbox.served.control("traffic", method="GET")
     assert (traffic["rate_limit"], traffic["rate_window"], traffic["concurrency_limit"]) == (500, 60.0, 10)
+
+
+def test_the_plugin_throttles_a_custom_base_url_as_the_sandbox_limits_it(sandbox):
+    """Intuit's own sandbox allows 10 a second, which the shared throttle turns into 5 a
+    second (no rolling second may exceed 10); the bundled sandbox enforces production's limits."""
+    traffic = sandbox.served.control("traffic", method="GET")
+    limits = endpoints.for_config(sandbox.config).limits
+    assert (limits.requests, limits.period, limits.concurrent) == (
+        traffic["rate_limit"], traffic["rate_window"], traffic["concurrency_limit"])
 
 
 def test_over_the_rate_limit_answers_intuits_throttle_fault(sandbox, api):
