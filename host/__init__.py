@@ -1,7 +1,7 @@
 """erp-host: a small ERP with provider plugins.
 
 Plugins import their whole API from here: ``hookimpl``, the types of
-``host.api`` and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
+``host.api``, ``HttpError`` (``host.http_errors``) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
 """
 from host.api import (
     MAX_SLEEP,
@@ -36,6 +36,7 @@ from host.api import (
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
+from host.http_errors import HttpError
 from host.recalc import recalculate
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "SecretStore",
     "TaxData",
     "TaxTotal",
+    "HttpError",
     "Throttled",
     "WebhookResponse",
     "create_app",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import signal
 from pathlib import Path
 
 import click
@@ -65,6 +66,12 @@ def configure_providers(sandboxes: dict, username: str) -> list[str]:
     return lines
 
 
+def _exit_cleanly(signum, frame) -> None:
+    """SIGTERM (``timeout``, systemd, a container stop) ends the demo the way Ctrl-C does:
+    through the ``finally`` that stops the worker and the sandboxes."""
+    raise SystemExit(0)
+
+
 @click.command("demo")
 @click.option("--port", default=5000, show_default=True, help="Port of the web app.")
 @with_appcontext
@@ -93,6 +100,7 @@ def demo_command(port: int) -> None:
         click.echo(f"  log in as {role}: {username} / {password}")
     worker = spawn_worker(app)
     click.echo(f"  background worker: pid {worker.pid} (erp-host worker)")
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     try:
         run_simple("127.0.0.1", port, app, threaded=True)
     finally:

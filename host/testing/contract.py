@@ -3,25 +3,20 @@
     from host.testing.contract import ProviderContract
 
     class TestMyProviderContract(ProviderContract):
-        provider_key = "myprovider"
+        provider_key = "myprovider"     # its ``erp_host`` entry point (override ``plugin`` otherwise)
 
-        @pytest.fixture
-        def plugin(self):
-            import erp_host_myprovider
-            return erp_host_myprovider
+        bad_settings = {"api_key": "wrong"}  # laid over ``config``: settings the sandbox rejects
 
         @pytest.fixture
         def config(self, sandbox):      # settings that work against the sandbox
             return {"api_key": sandbox.api_key, "base_url": sandbox.url}
 
         @pytest.fixture
-        def bad_config(self, sandbox):  # settings the sandbox rejects
-            return {"api_key": "wrong", "base_url": sandbox.url}
-
-        @pytest.fixture
         def invoice(self):              # an invoice the sandbox accepts
             return sample_invoice(number=f"CT-{uuid.uuid4().hex[:8]}")
 
+``config`` defaults to ``sandbox.config()`` when a ``sandbox`` fixture gives one;
+``bad_config`` (or ``bad_settings``) and ``invoice`` are the plugin's.
 Override ``context`` to hand the plugin tokens (e.g. an OAuth connection).
 Each hook has one ``test_hook_<name>``; a hook the provider does not
 implement is checked to be reported as absent, which is how the host hides
@@ -29,8 +24,8 @@ features (no invoice hooks, no invoice-page section).
 """
 from __future__ import annotations
 
+import importlib.metadata
 import uuid
-
 
 import pytest
 
@@ -46,7 +41,7 @@ from host.api import (
     Result,
     WebhookResponse,
 )
-from host.plugins import HookNotImplemented, new_registry
+from host.plugins import GROUP, HookNotImplemented, new_registry
 from host.testing.context import make_context
 from host.testing.reference_provider import ReferenceProvider
 
@@ -60,15 +55,32 @@ class ProviderContract:
 
     @pytest.fixture
     def plugin(self):
-        raise NotImplementedError("define a `plugin` fixture returning your provider module")
+        """The provider module registered as ``provider_key`` in the ``erp_host`` entry-point group."""
+        found = importlib.metadata.entry_points(group=GROUP, name=self.provider_key)
+        if not found:
+            raise NotImplementedError(f"no {GROUP!r} entry point named {self.provider_key!r}: install the plugin, "
+                                      "or define a `plugin` fixture returning your provider module")
+        return next(iter(found)).load()
+
+    #: Settings the sandbox rejects, laid over ``config`` by the default ``bad_config``.
+    bad_settings: dict = {}
 
     @pytest.fixture
-    def config(self):
-        raise NotImplementedError("define a `config` fixture: settings that work against your sandbox")
+    def config(self, request):
+        """``sandbox.config()`` when the plugin's tests have a ``sandbox`` fixture whose object has one."""
+        try:
+            sandbox = request.getfixturevalue("sandbox")
+        except pytest.FixtureLookupError:
+            sandbox = None
+        if not callable(getattr(sandbox, "config", None)):
+            raise NotImplementedError("define a `config` fixture: settings that work against your sandbox")
+        return sandbox.config()
 
     @pytest.fixture
-    def bad_config(self):
-        raise NotImplementedError("define a `bad_config` fixture: settings your sandbox rejects")
+    def bad_config(self, config):
+        if not self.bad_settings:
+            raise NotImplementedError("set `bad_settings` or define a `bad_config` fixture: settings your sandbox rejects")
+        return {**config, **self.bad_settings}
 
     @pytest.fixture
     def invoice(self) -> InvoiceData:

@@ -6,6 +6,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -45,6 +46,26 @@ class ServedApp:
         response = requests.request(method, f"{self.url}/_sandbox/{path}", json=body, timeout=10)
         response.raise_for_status()
         return response.json()
+
+
+@dataclass
+class RunningSandbox:
+    """A served sandbox and its live data, for a plugin's tests: subclass it
+    to add the plugin's config (``config()``) and shortcuts."""
+
+    served: ServedApp
+    store: Any = None
+
+    @property
+    def url(self) -> str:
+        return self.served.url
+
+    def stop(self) -> None:
+        self.served.stop()
+
+    def control(self, path: str, **body) -> dict:
+        """POST to a ``/_sandbox`` control endpoint, e.g. ``control("traffic/inject", status=503)``."""
+        return self.served.control(path, body)
 
 
 def serve(app, port: int = 0, *, name: str = "sandbox", quiet: bool = True, ready_timeout: float = 5.0) -> ServedApp:

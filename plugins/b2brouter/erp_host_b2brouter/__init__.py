@@ -13,7 +13,7 @@ from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hook
 
 from erp_host_b2brouter import account_check, api_facts, invoices, preview, push, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
-from erp_host_b2brouter.errors import ApiError, failure
+from erp_host_b2brouter.errors import ApiError
 
 
 @hookimpl
@@ -69,8 +69,8 @@ def _read(settings: Settings, remote_id, context):
         data = settings.client(context).get_invoice(remote_id)
     except ApiError as error:
         if error.kind == "not_found":
-            return None, failure(error, f"B2BRouter has no invoice {remote_id} that this API key can see.")
-        return None, failure(error)
+            return None, error.to_result(f"B2BRouter has no invoice {remote_id} that this API key can see.")
+        return None, error.to_result()
     account = data.get("account") if isinstance(data.get("account"), dict) else {}
     if account.get("id") is not None and str(account["id"]) != str(settings.account_id):
         return None, Result.failure(f"B2BRouter invoice {remote_id} belongs to another account "
@@ -115,9 +115,9 @@ def remote_document(invoice, link, config, context):
         content, content_type = settings.client(context).get_document(link.remote_id)
     except ApiError as error:
         if error.kind == "not_found":
-            return failure(error, f"B2BRouter has no PDF for invoice {link.remote_id} yet. "
+            return error.to_result(f"B2BRouter has no PDF for invoice {link.remote_id} yet. "
                            "It is made when the invoice is issued; try again in a minute.")
-        return failure(error)
+        return error.to_result()
     return RemoteDocument(filename=f"{link.number or link.remote_id}.pdf", content_type=content_type, content=content)
 
 

@@ -6,16 +6,16 @@ from host import Message, ProviderContext, Result
 from erp_host_b2brouter import settings_check
 from erp_host_b2brouter.client import Client
 from erp_host_b2brouter.config import Settings
-from erp_host_b2brouter.errors import ApiError, failure
+from erp_host_b2brouter.errors import ApiError
 
 
 def _unreachable(settings: Settings, error: ApiError) -> Result:
-    return failure(error, f"Could not reach the B2BRouter API at {settings.api_base}. Check the environment "
+    return error.to_result(f"Could not reach the B2BRouter API at {settings.api_base}. Check the environment "
                    f"(now “{settings.environment}”) or the custom URL.")
 
 
 def _not_an_api(settings: Settings, error: ApiError) -> Result:
-    return failure(error, f"The server at {settings.api_base} does not answer like the B2BRouter API. Check the "
+    return error.to_result(f"The server at {settings.api_base} does not answer like the B2BRouter API. Check the "
                    f"environment (now “{settings.environment}”) or the custom URL.")
 
 
@@ -25,7 +25,7 @@ def _account_not_visible(settings: Settings, client: Client, error: ApiError) ->
     except ApiError as list_error:
         if list_error.kind == "malformed" or (list_error.status and not list_error.structured):
             return _not_an_api(settings, list_error)
-        return failure(error, f"The API key cannot see account {settings.account_id}.")
+        return error.to_result(f"The API key cannot see account {settings.account_id}.")
     if not accounts:
         seen = ("This API key sees no accounts at all.",)
     else:
@@ -47,5 +47,5 @@ def check(settings: Settings, context: ProviderContext, client: Client) -> Resul
             return _not_an_api(settings, error)
         if error.kind in ("not_found", "forbidden"):
             return _account_not_visible(settings, client, error)
-        return failure(error)
+        return error.to_result()
     return Result(ok=True, messages=(settings_check.plate(account, context.company.calculation),))

@@ -12,7 +12,6 @@ idempotency key; callers reconcile by looking the object up instead.
 from __future__ import annotations
 
 import contextlib
-import email.utils
 import json
 import logging
 import time
@@ -24,7 +23,7 @@ import requests
 from host import MAX_SLEEP
 
 from erp_host_b2brouter import api_facts
-from erp_host_b2brouter.errors import ApiError, from_response
+from erp_host_b2brouter.errors import PROVIDER, ApiError, from_response
 
 log = logging.getLogger(__name__)
 
@@ -72,21 +71,6 @@ def _jsonable(value):
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"cannot send {type(value).__name__} as JSON")
-
-
-def _retry_after(response: requests.Response) -> float | None:
-    """``Retry-After`` in seconds: a number or an HTTP date; None when absent or unreadable."""
-    value = response.headers.get("Retry-After")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, email.utils.parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
 
 
 class Client:
@@ -144,11 +128,12 @@ class Client:
                 response = self.session.request(method, url, params=params, data=data, headers=headers,
                                                 timeout=self.timeout)
         except requests.Timeout as exc:
-            raise ApiError("timeout", f"B2BRouter did not answer within {self.read_timeout():g} seconds "
-                           f"({what}).", raw=type(exc).__name__) from None
+            raise ApiError.from_exception(exc, provider=PROVIDER, text=f"B2BRouter did not answer within "
+                                          f"{self.read_timeout():g} seconds ({what}).") from None
         except requests.RequestException as exc:
-            raise ApiError("network", f"Could not connect to B2BRouter at {self.base_url} ({type(exc).__name__}). "
-                           "Check the environment or URL and the network.", raw=self._redact(str(exc))) from None
+            raise ApiError.from_exception(exc, provider=PROVIDER, raw=self._redact(str(exc)), text=(
+                f"Could not connect to B2BRouter at {self.base_url} ({type(exc).__name__}). "
+                "Check the environment or URL and the network.")) from None
         request_id = next((response.headers[h] for h in api_facts.REQUEST_ID_HEADERS if h in response.headers), None)
         if accept and response.status_code < 400:
             return response
@@ -159,7 +144,7 @@ class Client:
         except ValueError:
             decoded = None
         if response.status_code >= 400:
-            raise from_response(response.status_code, decoded, raw, request_id, what, _retry_after(response))
+            raise from_response(response, decoded, raw, what)
         if not isinstance(decoded, dict):
             raise ApiError("malformed", f"B2BRouter sent an answer that is not valid JSON (HTTP "
                            f"{response.status_code}, {what}).", status=response.status_code,

@@ -13,7 +13,7 @@ from host import InvoiceData, ProviderContext, RemoteTotals, Result, recalculate
 from erp_host_b2brouter import api_facts, invoices, settings_check
 from erp_host_b2brouter.client import Client
 from erp_host_b2brouter.config import Settings
-from erp_host_b2brouter.errors import ApiError, failure
+from erp_host_b2brouter.errors import ApiError
 
 
 def predict(invoice: InvoiceData, settings: Settings, context: ProviderContext, client: Client) -> RemoteTotals | Result:
@@ -23,7 +23,7 @@ def predict(invoice: InvoiceData, settings: Settings, context: ProviderContext, 
     try:
         account = client.get_account(settings.account_id)
     except ApiError as error:
-        return failure(error, "Could not read the B2BRouter account's calculation settings to check the totals.")
+        return error.to_result("Could not read the B2BRouter account's calculation settings to check the totals.")
     unknown = settings_check.unknown_meanings(account)
     if unknown:
         return Result.blocked(unknown + [f"Choose a documented value in {api_facts.REMOTE_SETTINGS_PLACE}."],

@@ -23,7 +23,7 @@ from host import InvoiceData, Message, ProviderContext, Result
 from erp_host_b2brouter import invoices
 from erp_host_b2brouter.client import Client
 from erp_host_b2brouter.config import Settings
-from erp_host_b2brouter.errors import ApiError, failure
+from erp_host_b2brouter.errors import ApiError
 
 ATTEMPT_PREFIX = "attempt:"
 KEEP_ATTEMPTS_DAYS = 30
@@ -78,7 +78,7 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
     try:
         existing = client.find_invoice_by_number(settings.account_id, number)
     except ApiError as error:
-        return failure(error, f"Could not check whether B2BRouter already has invoice {number}.", sent=False)
+        return error.to_result(f"Could not check whether B2BRouter already has invoice {number}.", sent=False)
     if existing is not None:
         if _attempt_number(context, attempt_id) == number:
             return _linked(invoice, existing, settings, f"B2BRouter had already created invoice {number} "
@@ -93,7 +93,7 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
     try:
         contact_id = _contact_id(client, settings, invoice)
     except ApiError as error:
-        return failure(error, f"Could not find or create {invoice.client.name} as a B2BRouter contact.", sent=False)
+        return error.to_result(f"Could not find or create {invoice.client.name} as a B2BRouter contact.", sent=False)
 
     _remember(context, attempt_id, number)
     try:
@@ -102,9 +102,9 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
     except ApiError as error:
         if error.rejected:
             _forget(context, attempt_id)
-            return failure(error, f"B2BRouter refused invoice {number}.", sent=False)
+            return error.to_result(f"B2BRouter refused invoice {number}.", sent=False)
         wait = client.read_timeout() + 5
-        return failure(error, f"B2BRouter may have created invoice {number}: {error.message} It is looked up "
+        return error.to_result(f"B2BRouter may have created invoice {number}: {error.message} It is looked up "
                        f"again in {wait:g} seconds and linked if it exists, never created twice.",
                        sent=True, retry_after=wait)
     after = ("It is queued for sending to the customer." if settings.send_after_import

@@ -197,20 +197,18 @@ def test_429_is_retried_after_a_short_retry_after(api, mocked, sleeps):
 @pytest.mark.parametrize("status", [429, 503])
 def test_a_retry_after_over_two_seconds_is_raised_at_once_with_the_wait(api, mocked, sleeps, status):
     """A worker never sleeps on it: the failure carries the wait, so the job is rescheduled."""
-    from erp_host_b2brouter.errors import failure
-
     mocked.get(f"{BASE}/accounts/1", json={}, status=status, headers={"Retry-After": "35"})
     with pytest.raises(ApiError) as caught:
         api.get_account(1)
     assert sleeps == [] and caught.value.retry_after == 35.0
-    assert failure(caught.value).retry_after == 35.0
+    assert caught.value.to_result().retry_after == 35.0
 
 
 def test_429_with_a_long_retry_after_is_reported_not_waited(api, mocked, sleeps):
     mocked.get(f"{BASE}/accounts/1", json={}, status=429, headers={"Retry-After": "3600"})
     with pytest.raises(ApiError) as caught:
         api.get_account(1)
-    assert caught.value.kind == "rate_limited" and "3600 seconds" in caught.value.message and sleeps == []
+    assert caught.value.kind == "throttled" and "3600 seconds" in caught.value.message and sleeps == []
 
 
 def test_retry_after_as_an_http_date_is_honoured(api, mocked, sleeps):

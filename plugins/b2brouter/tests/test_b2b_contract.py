@@ -7,23 +7,10 @@ import pytest
 from host.testing import sample_invoice
 from host.testing.contract import ProviderContract
 
-import erp_host_b2brouter
-
 
 class TestB2BRouterContract(ProviderContract):
     provider_key = "b2brouter"
-
-    @pytest.fixture
-    def plugin(self):
-        return erp_host_b2brouter
-
-    @pytest.fixture
-    def config(self, sandbox):
-        return sandbox.config()
-
-    @pytest.fixture
-    def bad_config(self, sandbox):
-        return sandbox.config(api_key="wrong-sandbox-key")
+    bad_settings = {"api_key": "wrong-sandbox-key"}
 
     @pytest.fixture
     def invoice(self):

@@ -6,18 +6,25 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import requests
+from host import HttpError
 
 TIMEOUT = (5, 15)  # seconds: connect, read
 
 
-class PhraseError(Exception):
+PROVIDER = "Phrase TMS"
+MAX_BODY = 1000  # characters of an error answer kept for support
+
+
+class PhraseError(HttpError):
     """The check failed; ``reason`` is for the admin, ``body`` is kept for support."""
 
-    def __init__(self, reason: str, status: int | None = None, body: str | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.status = status
-        self.body = body
+    @property
+    def reason(self) -> str:
+        return self.text
+
+    @property
+    def body(self) -> str | None:
+        return self.raw
 
 
 @dataclass(frozen=True)
@@ -53,30 +60,34 @@ def who_am_i(base_url: str, token: str, contact: str | None = None, timeout=TIME
     }
     try:
         response = requests.get(url, headers=headers, timeout=timeout)
-    except requests.Timeout:
-        raise PhraseError(f"{host} did not answer in time; try again later.") from None
+    except requests.Timeout as exc:
+        raise PhraseError.from_exception(exc, provider=PROVIDER,
+                                         text=f"{host} did not answer in time; try again later.") from None
     except requests.ConnectionError as exc:
-        raise PhraseError(f"could not connect to {host} ({type(exc).__name__}); check the base URL.") from None
+        raise PhraseError.from_exception(
+            exc, provider=PROVIDER, text=f"could not connect to {host} ({type(exc).__name__}); check the base URL."
+        ) from None
     if response.status_code != 200:
-        raise PhraseError(_http_reason(response), response.status_code, response.text[:1000])
+        error = PhraseError.from_response(response, provider=PROVIDER, raw=response.text[:MAX_BODY])
+        error.text = _http_reason(error, _error_description(response))
+        raise error
     return _parse(response)
 
 
-def _http_reason(response: requests.Response) -> str:
-    code = response.status_code
-    described = _error_description(response)
-    if code == 401:
-        reason = "Phrase TMS rejected the API token (HTTP 401): it is wrong or has expired."
-    elif code == 403:
-        reason = "the token's user may not read its own profile (HTTP 403)."
-    elif code == 404:
-        reason = "no who-am-I endpoint at this address (HTTP 404); check the base URL."
-    elif code == 429:
-        reason = "Phrase TMS is limiting requests (HTTP 429); try again in a minute."
-    elif code >= 500:
-        reason = f"Phrase TMS had a server error (HTTP {code}); try again later."
+#: Phrase's wording for the kinds of failure the admin can act on.
+REASONS = {
+    "auth": "Phrase TMS rejected the API token (HTTP 401): it is wrong or has expired.",
+    "forbidden": "the token's user may not read its own profile (HTTP 403).",
+    "not_found": "no who-am-I endpoint at this address (HTTP 404); check the base URL.",
+    "throttled": "Phrase TMS is limiting requests (HTTP 429); try again in a minute.",
+}
+
+
+def _http_reason(error: PhraseError, described: str | None) -> str:
+    if error.kind == "server":
+        reason = f"Phrase TMS had a server error (HTTP {error.status}); try again later."
     else:
-        reason = f"Phrase TMS answered HTTP {code}."
+        reason = REASONS.get(error.kind, f"Phrase TMS answered HTTP {error.status}.")
     return f"{reason} Phrase says: {described}" if described else reason
 
 
@@ -93,9 +104,10 @@ def _error_description(response: requests.Response) -> str | None:
 
 def _parse(response: requests.Response) -> WhoAmI:
     malformed = PhraseError(
+        "malformed",
         "Phrase TMS answered with something that is not a who-am-I response; check the base URL.",
-        response.status_code,
-        response.text[:1000],
+        status=response.status_code,
+        raw=response.text[:MAX_BODY],
     )
     try:
         body = response.json()

@@ -3,7 +3,6 @@ import pytest
 from host.testing import sample_invoice
 from host.testing.contract import ProviderContract
 
-import erp_host_memsource_belazy
 from erp_host_memsource_belazy.sandbox.testing import running_sandbox
 
 
@@ -15,10 +14,6 @@ def sandbox():
 
 class TestMemsourceBelazyContract(ProviderContract):
     provider_key = "memsource_belazy"
-
-    @pytest.fixture
-    def plugin(self):
-        return erp_host_memsource_belazy
 
     @pytest.fixture
     def config(self, sandbox):

@@ -11,11 +11,12 @@ import hashlib
 from host import Action, Message, ProviderInfo, RemotePage, Result, hookimpl
 
 from erp_host_quickbooks import connection, oauth, preview, tokens
+from erp_host_quickbooks.checks import check, check_company
 from erp_host_quickbooks.client import TIMEOUT, QuickBooksClient
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.endpoints import for_config
 from erp_host_quickbooks.faults import QuickBooksError
-from erp_host_quickbooks.invoices import check, check_company, payload, to_remote
+from erp_host_quickbooks.invoices import payload, to_remote
 from erp_host_quickbooks.lookups import CACHE, Lookups
 from erp_host_quickbooks.query import select
 
@@ -38,18 +39,6 @@ def provider_info():
             Action("disconnect", "Disconnect", "danger"),
         ),
         homepage="https://quickbooks.intuit.com/",
-    )
-
-
-def _failure(error: QuickBooksError, sent: bool | None = None, prefix: str = "") -> Result:
-    text, details = error.message()
-    return Result.failure(
-        prefix + text,
-        *details,
-        request_id=error.request_id,
-        error_detail=error.body,
-        sent=error.sent if sent is None else sent,
-        retry_after=error.retry_after,
     )
 
 
@@ -86,7 +75,7 @@ def _company_report(config, context) -> Result:
     except QuickBooksError as error:
         if error.kind == "reconnect":
             return Result(ok=True, messages=(Message("warning", tokens.RECONNECT + ": the authorization has expired or was revoked."),))
-        return _failure(error, sent=False)
+        return error.to_result(sent=False)
     problems = check_company(settings)
     if problems:
         return Result.failure(problems[0], request_id=client.last_request_id, sent=False)
@@ -138,23 +127,17 @@ def create_remote_invoice(invoice, config, context, attempt_id):
         settings = lookups.settings()
         plan, problems = check(invoice, settings, lookups)
     except QuickBooksError as error:
-        return _failure(error, sent=False)
+        return error.to_result(sent=False)
     if problems:
         return Result.blocked(problems, "QuickBooks needs these before the invoice can be created:")
     try:
         created = client.create_invoice(payload(invoice, plan), _request_id(attempt_id))
     except QuickBooksError as error:
         if error.sent:  # timeout, 5xx, dropped connection: the invoice may exist
-            text, details = error.message()
-            return Result.failure(
-                f"{text} The invoice may have been created in QuickBooks. {RETRY_SAFE}",
-                *details,
-                request_id=error.request_id,
-                error_detail=error.body,
-                sent=True,
-                retry_after=TIMEOUT + 5,  # past the read timeout: the first request has landed by then
-            )
-        return _failure(error, sent=False)
+            # past the read timeout the first request has landed: the retry finds it
+            return error.to_result(f"{error.text} The invoice may have been created in QuickBooks. {RETRY_SAFE}",
+                                   sent=True, retry_after=TIMEOUT + 5)
+        return error.to_result(sent=False)
     remote = to_remote(created, client.endpoints, settings.home_currency)
     return Result.success(
         f"QuickBooks invoice {remote.number or remote.remote_id} created.",
@@ -173,7 +156,7 @@ def preview_remote_totals(invoice, config, context):
         lookups = Lookups(client)
         plan, problems = check(invoice, lookups.settings(), lookups)
     except QuickBooksError as error:
-        return _failure(error, sent=False)
+        return error.to_result(sent=False)
     if problems:
         return Result.blocked(problems, "QuickBooks needs these before the invoice can be created:")
     return preview.predict(invoice, plan)
@@ -236,7 +219,7 @@ def link(invoice, remote_id, config, context):
     except QuickBooksError as error:
         if _not_found(error):
             return Result.failure(f"QuickBooks has no invoice with ID {remote_id}.", request_id=error.request_id, sent=False)
-        return _failure(error, sent=False)
+        return error.to_result(sent=False)
     if customer is None:
         return Result.failure(f"No QuickBooks customer has the display name “{invoice.client.name}”.", sent=False)
     owner = data.get("CustomerRef") or {}
@@ -268,7 +251,7 @@ def remote_status(invoice, link, config, context):
                 f"The QuickBooks invoice {link.number or link.remote_id} no longer exists (deleted in QuickBooks?).",
                 request_id=error.request_id, error_detail=error.body, sent=False,
             )
-        return _failure(error, sent=False)
+        return error.to_result(sent=False)
     remote = to_remote(data, client.endpoints, home)
     return Result.success(remote=remote, request_id=client.last_request_id)
 

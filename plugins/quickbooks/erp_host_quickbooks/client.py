@@ -19,7 +19,7 @@ import requests
 from host import MAX_SLEEP
 
 from erp_host_quickbooks.endpoints import MINOR_VERSION, Endpoints, for_config
-from erp_host_quickbooks.faults import QuickBooksError, from_response
+from erp_host_quickbooks.faults import REQUEST_ID_HEADER, QuickBooksError, from_response
 from erp_host_quickbooks.tokens import TokenManager, realm_id
 
 log = logging.getLogger(__name__)
@@ -65,10 +65,9 @@ class QuickBooksClient:
         with self.context.throttle(f"realm:{self.realm_id}", limits.requests, limits.period, limits.concurrent):
             try:
                 return self.session.request(method, url, params=params, data=data, headers=headers, timeout=TIMEOUT)
-            except requests.Timeout as exc:
-                raise QuickBooksError(kind="timeout", note=str(exc)) from exc
             except requests.RequestException as exc:
-                raise QuickBooksError(kind="network", note=f"{type(exc).__name__}") from exc
+                note = str(exc) if isinstance(exc, requests.Timeout) else type(exc).__name__
+                raise QuickBooksError.from_exception(exc, provider="QuickBooks", note=note) from exc
 
     def request(self, method: str, path: str, params: dict | None = None, body: dict | None = None) -> dict:
         url = self.endpoints.company(self.realm_id, path)
@@ -78,7 +77,7 @@ class QuickBooksClient:
         retries = 0
         while True:
             response = self._send(method, url, params, body, token)
-            self.last_request_id = response.headers.get("intuit_tid")
+            self.last_request_id = response.headers.get(REQUEST_ID_HEADER)
             if response.status_code == 401 and not refreshed:
                 refreshed = True
                 token = self.tokens.refresh(stale=token)

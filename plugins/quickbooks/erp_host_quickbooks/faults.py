@@ -2,12 +2,15 @@
 
 Ordinary faults use ``Fault``/``Error``/``Message``/``Detail``; the gateway's
 401 and 403 bodies use ``fault``/``error``/``message``/``detail``. Keys are
-therefore read case-insensitively, and the HTTP status decides first.
+therefore read case-insensitively, and the HTTP status decides first
+(``host.HttpError`` classifies it; this module keeps QuickBooks' wording).
 """
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from host import HttpError
 
 
 @dataclass(frozen=True)
@@ -53,22 +56,34 @@ def parse_fault(body: str) -> tuple[str, tuple[FaultError, ...]]:
     return str(_key(fault, "type") or ""), parsed
 
 
-@dataclass
-class QuickBooksError(Exception):
-    """A failed API call. ``kind`` is one of: auth, forbidden, throttled,
-    server, fault, timeout, network, not_connected, reconnect, credentials."""
+#: QuickBooks' request ID, sent on every answer.
+REQUEST_ID_HEADER = "intuit_tid"
+#: The host's kinds QuickBooks keeps apart; any other error answer is a ``fault``.
+ANSWER_KINDS = ("auth", "forbidden", "throttled", "server")
 
-    kind: str  # see the class docstring
-    status: int | None = None
-    errors: tuple[FaultError, ...] = ()
-    fault_type: str = ""
-    request_id: str | None = None
-    body: str | None = None
-    note: str = ""
-    extra: dict = field(default_factory=dict)
 
-    def __str__(self):
-        return self.message()[0]
+class QuickBooksError(HttpError):
+    """A failed API call: a ``host.HttpError`` with QuickBooks' fault list and wording.
+
+    ``kind`` is one of: auth, forbidden, throttled, server, fault (any other
+    error answer), timeout, network, and, before any API call, not_connected,
+    reconnect, credentials.
+    """
+
+    def __init__(self, kind: str, text: str = "", *, errors=(), fault_type: str = "", note: str = "",
+                 body: str | None = None, **fields):
+        fields.setdefault("raw", body)
+        if fields.get("status") is not None and kind not in ANSWER_KINDS:
+            kind = "fault"
+        super().__init__(kind, text, **fields)
+        self.errors: tuple[FaultError, ...] = tuple(errors)
+        self.fault_type = fault_type
+        self.note = note
+        self.text, self.details = _message(self)
+
+    @property
+    def body(self) -> str | None:
+        return self.raw
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -79,38 +94,29 @@ class QuickBooksError(Exception):
         """Whether the request may have had an effect in QuickBooks."""
         return self.kind in ("timeout", "server", "network")
 
-    @property
-    def retry_after(self) -> float | None:
-        """Seconds after which trying again makes sense, for failures that pass by
-        themselves: QuickBooks' limits are per minute, and so are most outages."""
-        return 60.0 if self.kind in ("throttled", "timeout", "server", "network") else None
-
     def message(self) -> tuple[str, tuple[str, ...]]:
         """``(text, details)`` for the user: what happened and what to do."""
-        details = tuple(e.detail or e.message for e in self.errors if (e.detail or e.message))
-        if self.kind == "not_connected":
-            return "QuickBooks is not connected. Click “Connect to QuickBooks” on the configure page.", ()
-        if self.kind == "reconnect":
-            return "Reconnect to QuickBooks: the authorization was revoked or has expired.", (self.note,) if self.note else ()
-        if self.kind == "credentials":
-            return "QuickBooks rejected the client ID or secret. Check them on the configure page.", ()
-        if self.kind == "auth":
-            return "QuickBooks rejected the access token even after refreshing it. Reconnect to QuickBooks.", details
-        if self.kind == "forbidden":
-            return (
-                "QuickBooks refused access to this company. The connecting user may have lost admin rights "
-                "or the subscription may have ended; reconnect with an admin user.",
-                details,
-            )
-        if self.kind == "throttled":
-            return "QuickBooks is limiting requests for this company. Wait a minute and try again.", details
-        if self.kind == "server":
-            return f"QuickBooks is unavailable (HTTP {self.status}). Try again later.", details
-        if self.kind == "timeout":
-            return "QuickBooks did not answer in time.", ()
-        if self.kind == "network":
-            return "Could not reach QuickBooks. Check the network and try again.", (self.note,) if self.note else ()
-        return _fault_message(self.errors, self.status)
+        return self.text, self.details
+
+
+def _message(error: QuickBooksError) -> tuple[str, tuple[str, ...]]:
+    kind, note = error.kind, ((error.note,) if error.note else ())
+    details = tuple(e.detail or e.message for e in error.errors if (e.detail or e.message))
+    texts = {
+        "not_connected": ("QuickBooks is not connected. Click “Connect to QuickBooks” on the configure page.", ()),
+        "reconnect": ("Reconnect to QuickBooks: the authorization was revoked or has expired.", note),
+        "credentials": ("QuickBooks rejected the client ID or secret. Check them on the configure page.", ()),
+        "auth": ("QuickBooks rejected the access token even after refreshing it. Reconnect to QuickBooks.", details),
+        "forbidden": ("QuickBooks refused access to this company. The connecting user may have lost admin rights "
+                      "or the subscription may have ended; reconnect with an admin user.", details),
+        "throttled": ("QuickBooks is limiting requests for this company. Wait a minute and try again.", details),
+        "server": (f"QuickBooks is unavailable (HTTP {error.status}). Try again later.", details),
+        "timeout": ("QuickBooks did not answer in time.", ()),
+        "network": ("Could not reach QuickBooks. Check the network and try again.", note),
+    }
+    if kind in texts:
+        return texts[kind]
+    return _fault_message(error.errors, error.status)
 
 
 _CODE_TEXT = {
@@ -139,24 +145,7 @@ def _fault_message(errors, status) -> tuple[str, tuple[str, ...]]:
 
 
 def from_response(response) -> QuickBooksError:
-    """Classify an HTTP error response; the status code wins over the body."""
-    status = response.status_code
+    """Classify an HTTP error response (the host reads the status, the request ID and ``Retry-After``)."""
     fault_type, errors = parse_fault(response.text)
-    if status == 401:
-        kind = "auth"
-    elif status == 403:
-        kind = "forbidden"
-    elif status == 429:
-        kind = "throttled"
-    elif status >= 500:
-        kind = "server"
-    else:
-        kind = "fault"
-    return QuickBooksError(
-        kind=kind,
-        status=status,
-        errors=errors,
-        fault_type=fault_type,
-        request_id=response.headers.get("intuit_tid"),
-        body=response.text[:4000],
-    )
+    return QuickBooksError.from_response(response, provider="QuickBooks", request_id_headers=(REQUEST_ID_HEADER,),
+                                         errors=errors, fault_type=fault_type)

@@ -14,7 +14,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from host import InvoiceData, RemoteTaxLine, RemoteTotals
 
-from erp_host_quickbooks.invoices import Plan, discount_line
+from erp_host_quickbooks.checks import Plan
+from erp_host_quickbooks.invoices import discount_line
 
 CENT = Decimal("0.01")
 

@@ -8,20 +8,11 @@ from host.testing.contract import ProviderContract
 
 class TestQuickBooksContract(ProviderContract):
     provider_key = "quickbooks"
-
-    @pytest.fixture
-    def plugin(self):
-        import erp_host_quickbooks
-
-        return erp_host_quickbooks
+    bad_settings = {"client_secret": "wrong-client-secret"}
 
     @pytest.fixture
     def config(self, sandbox):
         return sandbox.plugin_config()
-
-    @pytest.fixture
-    def bad_config(self, sandbox):
-        return sandbox.plugin_config(client_secret="wrong-client-secret")
 
     @pytest.fixture
     def context(self, connected):

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from dataclasses import dataclass
 
-from host.testing.sandbox import DemoSandbox, ServedApp, demo_sandbox, serving
+from host.testing.sandbox import DemoSandbox, demo_sandbox, serving
+from host.testing.sandbox import RunningSandbox as BaseSandbox
 
 from erp_host_b2brouter.sandbox.app import create_app
 from erp_host_b2brouter.sandbox.store import MAIN_ACCOUNT, SANDBOX_KEY, Store
@@ -18,23 +18,13 @@ def plugin_config(url: str, **overrides) -> dict:
     return config
 
 
-@dataclass
-class RunningSandbox:
+class RunningSandbox(BaseSandbox):
     """A sandbox listening on ``url``; ``store`` is its live data."""
 
-    served: ServedApp
     store: Store
-
-    @property
-    def url(self) -> str:
-        return self.served.url
 
     def config(self, **overrides) -> dict:
         return plugin_config(self.url, **overrides)
-
-    def control(self, path: str, **body) -> dict:
-        """POST to a ``/_sandbox`` control endpoint, e.g. ``control("knobs", failures=["500"])``."""
-        return self.served.control(path, body)
 
     def requests_log(self) -> list[dict]:
         with self.store.lock:

@@ -12,7 +12,8 @@ from decimal import Decimal
 from flask import Blueprint, current_app, jsonify, request
 
 from erp_host_quickbooks.sandbox import qparser
-from erp_host_quickbooks.sandbox.store import ENTITIES, Fault, now_iso
+from erp_host_quickbooks.sandbox.faults import Fault, now_iso
+from erp_host_quickbooks.sandbox.store import ENTITIES
 
 bp = Blueprint("qb_api", __name__, url_prefix="/v3/company/<realm>")
 

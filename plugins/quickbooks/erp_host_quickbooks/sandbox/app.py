@@ -18,7 +18,8 @@ from flask.json.provider import DefaultJSONProvider
 from host.testing.sandbox import Refusal, install, keep_in_file
 
 from erp_host_quickbooks.sandbox import api_views, control_views, oauth_views
-from erp_host_quickbooks.sandbox.store import Fault, SandboxStore
+from erp_host_quickbooks.sandbox.faults import Fault
+from erp_host_quickbooks.sandbox.store import SandboxStore
 
 API_PREFIX = "/v3/company/"
 

@@ -10,7 +10,8 @@ from flask import Blueprint, abort, current_app, jsonify, render_template_string
 
 from host.testing.sandbox import SETTING_NAMES
 
-from erp_host_quickbooks.sandbox.store import ENTITIES, Fault
+from erp_host_quickbooks.sandbox.faults import Fault
+from erp_host_quickbooks.sandbox.store import ENTITIES
 
 bp = Blueprint("qb_control", __name__)
 

@@ -6,41 +6,16 @@ import secrets
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from host.testing.sandbox import Traffic
 
 from erp_host_quickbooks.sandbox import seed
+from erp_host_quickbooks.sandbox.faults import Fault, now_iso
+from erp_host_quickbooks.sandbox.invoice_build import build_invoice
 
-CENT = Decimal("0.01")
 LIST_ENTITIES = ("Customer", "Item", "Term", "TaxCode", "TaxRate")
 ENTITIES = LIST_ENTITIES + ("Invoice",)
-
-
-class Fault(Exception):
-    """A QuickBooks ``Fault`` answer."""
-
-    def __init__(self, status, code, message, detail="", fault_type="ValidationFault", element=""):
-        super().__init__(f"{code} {message}")
-        self.status, self.code, self.message, self.detail = status, code, message, detail
-        self.fault_type, self.element = fault_type, element
-
-    def body(self) -> dict:
-        error = {"Message": self.message, "Detail": self.detail, "code": self.code, "element": self.element}
-        return {"Fault": {"Error": [error], "type": self.fault_type}, "time": now_iso()}
-
-
-def now_iso() -> str:
-    return datetime.now(timezone(timedelta(hours=-8))).isoformat(timespec="milliseconds")
-
-
-def _d(value) -> Decimal:
-    return Decimal(str(value))
-
-
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass
@@ -166,14 +141,14 @@ class SandboxStore:
                 self.idempotent[request_id] = answer
             self.in_progress.pop(request_id).set()
 
-    def _next_id(self, entity: str) -> str:
+    def next_id(self, entity: str) -> str:
         numbers = [int(k) for k in self.entities[entity] if k.isdigit()]
         return str(max(numbers, default=100 if entity == "Invoice" else 0) + 1)
 
     def add(self, entity: str, row: dict) -> dict:
         with self.lock:
             row = dict(row)
-            row.setdefault("Id", self._next_id(entity))
+            row.setdefault("Id", self.next_id(entity))
             row.setdefault("Active", True)
             row.setdefault("SyncToken", "0")
             row.setdefault("MetaData", {"CreateTime": now_iso(), "LastUpdatedTime": now_iso()})
@@ -203,180 +178,19 @@ class SandboxStore:
 
     # --- invoices -------------------------------------------------------------------
 
-    def _ref(self, entity: str, ref, element: str) -> dict:
-        ref_id = str((ref or {}).get("value", ""))
-        row = self.entities[entity].get(ref_id)
-        if row is None:
-            raise Fault(400, "2500", "Invalid Reference Id",
-                        f"Invalid Reference Id : {entity} assigned to this transaction has been deleted or does not exist.",
-                        element=element)
-        if row.get("Active") is False:
-            raise Fault(400, "610", "Object Not Found",
-                        "Object Not Found : Something you're trying to use has been made inactive. "
-                        "Check the fields with accounts, customers, items, vendors or employees.", element=element)
-        return row
-
     def create_invoice(self, body: dict, allow_duplicate_number: bool = False) -> dict:
         with self.lock:
-            invoice = self._build_invoice(body, allow_duplicate_number)
+            invoice = build_invoice(self, body, allow_duplicate_number)
             self.entities["Invoice"][invoice["Id"]] = invoice
             self.stats.invoice_creates += 1
             return copy.deepcopy(invoice)
-
-    def _build_invoice(self, body: dict, allow_duplicate_number: bool) -> dict:
-        customer = self._ref("Customer", body.get("CustomerRef"), "CustomerRef")
-        lines = body.get("Line") or []
-        if not lines:
-            raise Fault(400, "2020", "Required param missing, need to supply the required value for the API",
-                        "Required parameter Line is missing in the request", element="Line")
-        prefs = self.preferences
-        home = prefs["CurrencyPrefs"]["HomeCurrency"]["value"]
-        currency = (body.get("CurrencyRef") or {}).get("value") or home
-        if currency != home and not prefs["CurrencyPrefs"]["MultiCurrencyEnabled"]:
-            raise Fault(400, "6000", "A business validation error has occurred while processing your request",
-                        f"Business Validation Error: Multicurrency is not enabled; the currency must be {home}.")
-        customer_currency = (customer.get("CurrencyRef") or {}).get("value") or home
-        if customer_currency != currency:
-            raise Fault(400, "6000", "A business validation error has occurred while processing your request",
-                        f"Business Validation Error: The currency of the transaction ({currency}) must match the "
-                        f"customer's currency ({customer_currency}).")
-
-        out_lines, subtotal, taxable, discount_line = [], Decimal(0), Decimal(0), None
-        for number, line in enumerate(lines, start=1):
-            kind = line.get("DetailType")
-            if kind == "SalesItemLineDetail":
-                detail = dict(line.get("SalesItemLineDetail") or {})
-                item = self._ref("Item", detail.get("ItemRef"), "Line.SalesItemLineDetail.ItemRef")
-                if item.get("Type") == "Category":
-                    raise Fault(400, "6000", "A business validation error has occurred while processing your request",
-                                "Business Validation Error: You can't use a category on a transaction line.")
-                if "Amount" not in line:
-                    raise Fault(400, "2020", "Required param missing, need to supply the required value for the API",
-                                "Required parameter Line.Amount is missing in the request", element="Line.Amount")
-                amount = _d(line["Amount"])
-                if "Qty" in detail and "UnitPrice" in detail:
-                    if abs(_d(detail["Qty"]) * _d(detail["UnitPrice"]) - amount) >= CENT:
-                        raise Fault(400, "6070", "Amount calculation incorrect in the request",
-                                    f"Business Validation Error: Amount is not equal to UnitPrice * Qty. "
-                                    f"Supplied value:{amount}", element="Line.Amount")
-                tax_code = (detail.get("TaxCodeRef") or {}).get("value") or "NON"
-                if tax_code not in ("TAX", "NON"):
-                    raise Fault(400, "6000", "A business validation error has occurred while processing your request",
-                                "Business Validation Error: US line tax codes are TAX or NON.")
-                detail["TaxCodeRef"] = {"value": tax_code}
-                detail["ItemRef"] = {"value": item["Id"], "name": item["Name"]}
-                subtotal += amount
-                if tax_code == "TAX":
-                    taxable += amount
-                out = {"Id": str(number), "LineNum": number, "Amount": amount, "DetailType": kind,
-                       "SalesItemLineDetail": detail}
-                if line.get("Description"):
-                    out["Description"] = line["Description"]
-                out_lines.append(out)
-            elif kind == "DiscountLineDetail":
-                discount_line = line
-            elif kind != "SubTotalLineDetail":
-                raise Fault(400, "2170", "Invalid Enumeration", f"Invalid DetailType {kind}", element="Line.DetailType")
-
-        discount = Decimal(0)
-        if discount_line is not None:
-            detail = discount_line.get("DiscountLineDetail") or {}
-            if detail.get("PercentBased"):
-                percent = _d(detail.get("DiscountPercent") or 0)
-                discount = _money(subtotal * percent / 100)
-            else:
-                discount = _money(_d(discount_line.get("Amount") or 0))
-            out_lines.append({"Amount": discount, "DetailType": "DiscountLineDetail",
-                              "DiscountLineDetail": {"PercentBased": bool(detail.get("PercentBased")),
-                                                     **({"DiscountPercent": _d(detail["DiscountPercent"])}
-                                                        if detail.get("DiscountPercent") is not None else {})}})
-        out_lines.append({"Amount": subtotal, "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}})
-
-        tax_detail = {"TotalTax": Decimal(0)}
-        code_ref = ((body.get("TxnTaxDetail") or {}).get("TxnTaxCodeRef") or {}).get("value")
-        if code_ref and prefs["TaxPrefs"]["UsingSalesTax"]:
-            code = self.entities["TaxCode"].get(str(code_ref))
-            if code is None or code["Id"] in ("TAX", "NON"):
-                raise Fault(400, "2500", "Invalid Reference Id",
-                            "Invalid Reference Id : TaxCode assigned to this transaction does not exist.",
-                            element="TxnTaxDetail.TxnTaxCodeRef")
-            base = taxable
-            if discount and subtotal and body.get("ApplyTaxAfterDiscount"):
-                base = taxable - _money(discount * taxable / subtotal)
-            tax_lines, total_tax = [], Decimal(0)
-            for rate_detail in code["SalesTaxRateList"]["TaxRateDetail"]:
-                rate = self.entities["TaxRate"][rate_detail["TaxRateRef"]["value"]]
-                amount = _money(base * _d(rate["RateValue"]) / 100)
-                total_tax += amount
-                tax_lines.append({"Amount": amount, "DetailType": "TaxLineDetail",
-                                  "TaxLineDetail": {"TaxRateRef": {"value": rate["Id"]}, "PercentBased": True,
-                                                    "TaxPercent": _d(rate["RateValue"]), "NetAmountTaxable": base}})
-            tax_detail = {"TxnTaxCodeRef": {"value": code["Id"]}, "TotalTax": total_tax, "TaxLine": tax_lines}
-
-        term = self._ref("Term", body["SalesTermRef"], "SalesTermRef") if body.get("SalesTermRef") else None
-        txn_date = body.get("TxnDate") or date.today().isoformat()
-        due_date = body.get("DueDate") or (
-            date.fromisoformat(txn_date) + timedelta(days=int(term.get("DueDays") or 0)) if term else date.fromisoformat(txn_date)
-        ).isoformat()
-
-        doc_number = self._doc_number(body, allow_duplicate_number)
-        total = subtotal - discount + tax_detail["TotalTax"]
-        invoice = {
-            "Id": self._next_id("Invoice"),
-            "SyncToken": "0",
-            "domain": "QBO",
-            "sparse": False,
-            "DocNumber": doc_number,
-            "TxnDate": txn_date,
-            "DueDate": due_date,
-            "CustomerRef": {"value": customer["Id"], "name": customer["DisplayName"]},
-            "CurrencyRef": {"value": currency},
-            "Line": out_lines,
-            "TxnTaxDetail": tax_detail,
-            "ApplyTaxAfterDiscount": bool(body.get("ApplyTaxAfterDiscount")),
-            "TotalAmt": total,
-            "Balance": total,
-            "Deposit": 0,
-            "EmailStatus": "NotSet",
-            "PrintStatus": "NeedToPrint",
-            "LinkedTxn": [],
-            "MetaData": {"CreateTime": now_iso(), "LastUpdatedTime": now_iso()},
-        }
-        if term:
-            invoice["SalesTermRef"] = {"value": term["Id"], "name": term["Name"]}
-        for key in ("PrivateNote", "CustomerMemo", "BillEmail"):
-            if body.get(key):
-                invoice[key] = body[key]
-        if doc_number is None:
-            del invoice["DocNumber"]
-        return invoice
-
-    def _doc_number(self, body: dict, allow_duplicate: bool) -> str | None:
-        custom = self.preferences["SalesFormsPrefs"]["CustomTxnNumbers"]
-        existing = [inv.get("DocNumber") for inv in self.entities["Invoice"].values()]
-        wanted = body.get("DocNumber")
-        if custom and wanted:
-            if len(wanted) > 21:
-                raise Fault(400, "6000", "A business validation error has occurred while processing your request",
-                            f"String length is either shorter or longer than supported by specification. "
-                            f"Min:0 Max:21 supplied:{len(wanted)}", element="DocNumber")
-            if wanted in existing and not allow_duplicate:
-                other = next(inv for inv in self.entities["Invoice"].values() if inv.get("DocNumber") == wanted)
-                raise Fault(400, "6140", "Duplicate Document Number Error",
-                            f"Duplicate Document Number Error : You must specify a different number. This number has "
-                            f"already been used. DocNumber={wanted} is assigned to TxnType=Invoice with TxnId={other['Id']}")
-            return wanted
-        if custom:
-            return None  # custom numbers on and none supplied: QuickBooks leaves it empty
-        numbers = [int(n) for n in existing if n and n.isdigit()]
-        return str(max(numbers, default=1000) + 1)
 
     def pay(self, invoice_id: str, amount: Decimal | None = None) -> dict:
         with self.lock:
             invoice = self.entities["Invoice"].get(invoice_id)
             if invoice is None:
                 raise KeyError(invoice_id)
-            paid = invoice["Balance"] if amount is None else min(_d(amount), invoice["Balance"])
+            paid = invoice["Balance"] if amount is None else min(Decimal(str(amount)), invoice["Balance"])
             invoice["Balance"] = invoice["Balance"] - paid
             invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
             return copy.deepcopy(invoice)

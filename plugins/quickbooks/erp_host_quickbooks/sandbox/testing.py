@@ -1,11 +1,11 @@
 """Starting the sandbox in a thread and connecting a context to it (tests, demos)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
-from host.testing.sandbox import DemoSandbox, ServedApp, demo_sandbox, serve
+from host.testing.sandbox import DemoSandbox, demo_sandbox, serve
+from host.testing.sandbox import RunningSandbox as BaseSandbox
 
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.sandbox.app import create_app
@@ -18,17 +18,8 @@ def form_config(url: str) -> dict:
     return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "environment": "custom", "custom_base_url": url}
 
 
-@dataclass
-class RunningSandbox:
-    served: ServedApp
+class RunningSandbox(BaseSandbox):
     store: SandboxStore
-
-    @property
-    def url(self) -> str:
-        return self.served.url
-
-    def stop(self) -> None:
-        self.served.stop()
 
     @property
     def config(self) -> dict:
