@@ -1,13 +1,13 @@
 """The B2BRouter contact of a host client: found once, created when missing,
 updated when the client changed.
 
-The plugin keeps, per client code, the contact ID and a fingerprint of the
-fields it sends (``contact:<code>`` in the provider state). A push whose
-client still has the same fingerprint uses the stored ID with no request; a
-changed client (name, tax ID, address, e-mail ...) gets ``PUT /contacts/{id}``
-with the fields that differ [credit-send-payment §4, CONFIRMED-official SDK;
-partial update INFERRED]. A contact deleted in B2BRouter meanwhile is
-looked up (and created) again.
+The plugin keeps, per client code, the contact ID, the fields it last sent
+and their fingerprint (``contact:<code>`` in the provider state). A push
+whose client still has the same fingerprint uses the stored ID with no
+request; a client changed since (name, tax ID, address, e-mail ...) gets
+``PUT /contacts/{id}`` with the fields that differ [credit-send-payment §4,
+CONFIRMED-official SDK; partial update INFERRED]. A contact deleted in
+B2BRouter meanwhile is looked up (and created) again.
 """
 from __future__ import annotations
 
@@ -34,8 +34,9 @@ def changed_fields(remote: dict, payload: dict) -> dict:
     return {key: payload.get(key) for key in COMPARED if norm(remote.get(key)) != norm(payload.get(key))}
 
 
-def _remember(context: ProviderContext, code: str, contact_id, print_: str) -> None:
-    context.state[STATE_PREFIX + code] = {"id": str(contact_id), "fp": print_}
+def _remember(context: ProviderContext, code: str, contact_id, payload: dict) -> None:
+    sent = {key: payload.get(key) for key in COMPARED}
+    context.state[STATE_PREFIX + code] = {"id": str(contact_id), "fp": fingerprint(payload), "fields": sent}
     context.save_state()
 
 
@@ -43,28 +44,27 @@ def contact_id(client, account_id, data: ClientData, payload: dict, context: Pro
     """The B2BRouter contact ID for ``data``, creating or updating the contact as needed.
 
     ``client`` is the plugin's API client; API errors propagate (the caller
-    reports them, nothing was created).
+    reports them, nothing was created). A contact found by its integration
+    code but never written by this plugin is taken as it is; from then on,
+    a change of the client here is written there.
     """
     from erp_host_b2brouter.errors import ApiError
 
-    print_ = fingerprint(payload)
     stored = context.state.get(STATE_PREFIX + data.code)
-    if isinstance(stored, dict) and stored.get("fp") == print_ and stored.get("id"):
-        return stored["id"]
-    remote = None
     if isinstance(stored, dict) and stored.get("id"):
+        if stored.get("fp") == fingerprint(payload):
+            return stored["id"]
+        changes = changed_fields(stored.get("fields") or {}, payload)
         try:
-            remote = client.get_contact(stored["id"])
+            remote = client.update_contact(stored["id"], changes)
         except ApiError as error:
             if error.kind != "not_found":
                 raise
-    if remote is None:
-        remote = client.find_contact(account_id, data.code)
+        else:
+            _remember(context, data.code, remote["id"], payload)
+            return str(remote["id"])
+    remote = client.find_contact(account_id, data.code)
     if remote is None:
         remote = client.create_contact(account_id, payload)
-    else:
-        changes = changed_fields(remote, payload)
-        if changes:
-            remote = client.update_contact(remote["id"], changes)
-    _remember(context, data.code, remote["id"], print_)
+    _remember(context, data.code, remote["id"], payload)
     return str(remote["id"])

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from host import InvoiceData, Message, ProviderContext, Result
 
-from erp_host_b2brouter import invoices
+from erp_host_b2brouter import contacts, invoices
 from erp_host_b2brouter.client import Client
 from erp_host_b2brouter.config import Settings
 from erp_host_b2brouter.errors import ApiError
@@ -62,11 +62,9 @@ def _linked(invoice: InvoiceData, data: dict, settings: Settings, text: str) -> 
     return Result(ok=True, remote=invoices.remote_invoice(data, settings.invoice_url(data["id"])), messages=messages)
 
 
-def _contact_id(client: Client, settings: Settings, invoice: InvoiceData):
-    contact = client.find_contact(settings.account_id, invoice.client.code)
-    if contact is None:
-        contact = client.create_contact(settings.account_id, invoices.contact_payload(invoice.client))
-    return contact["id"]
+def _contact_id(client: Client, settings: Settings, invoice: InvoiceData, context: ProviderContext):
+    return contacts.contact_id(client, settings.account_id, invoice.client, invoices.contact_payload(invoice.client),
+                               context)
 
 
 def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, attempt_id: str,
@@ -91,7 +89,7 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
                               tuple(invoices.differences(invoice, existing, invoice.client.code))),),
         )
     try:
-        contact_id = _contact_id(client, settings, invoice)
+        contact_id = _contact_id(client, settings, invoice, context)
     except ApiError as error:
         return error.to_result(f"Could not find or create {invoice.client.name} as a B2BRouter contact.", sent=False)
 

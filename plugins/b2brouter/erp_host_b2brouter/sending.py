@@ -31,12 +31,12 @@ REMOTE_STATES = tuple(
 
 def send(client, remote_id: str, read_back) -> Result:
     """Send invoice ``remote_id``; ``read_back()`` returns the fresh ``RemoteInvoice`` or a failed Result."""
-    from erp_host_b2brouter.errors import ApiError, failure
+    from erp_host_b2brouter.errors import ApiError
 
     try:
         answer = client.send_invoice(remote_id)
     except ApiError as error:
-        return failure(error, f"B2BRouter did not send invoice {remote_id}.")
+        return error.to_result(f"B2BRouter did not send invoice {remote_id}.")
     fresh = read_back()
     if isinstance(fresh, Result):
         return fresh
