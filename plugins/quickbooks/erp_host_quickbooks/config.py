@@ -35,10 +35,25 @@ class QuickBooksConfigSchema(Schema):
         },
     )
 
+    webhook_verifier_token = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={
+            "label": "Webhook verifier token",
+            "secret": True,
+            "help": "From your app's Webhooks page on developer.intuit.com (not the client secret). Point the "
+                    "webhook at this host's webhook URL, with Invoice, Payment and CreditMemo events. Without it "
+                    "every webhook is refused; the scheduled sync and catch-up still bring payments in.",
+        },
+    )
+
     @pre_load
     def _blank_is_none(self, data, **kwargs):
         if isinstance(data, dict) and data.get("custom_base_url") == "":
             data = {**data, "custom_base_url": None}
+        if isinstance(data, dict) and data.get("webhook_verifier_token") == "":
+            data = {**data, "webhook_verifier_token": None}
         return data
 
     @validates_schema

@@ -97,16 +97,6 @@ def patch_company():
     return jsonify(copy.deepcopy(store.company_info))
 
 
-@bp.post("/_sandbox/invoices/<invoice_id>/payment")
-def pay(invoice_id):
-    """Receive a payment: ``{"amount": "10.00"}``, or the whole balance without a body."""
-    amount = (request.get_json(silent=True) or {}).get("amount")
-    try:
-        return jsonify(_store().pay(invoice_id, Decimal(str(amount)) if amount is not None else None))
-    except KeyError:
-        abort(404)
-
-
 INVOICE_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Invoice {{ inv.DocNumber or inv.Id }} - QuickBooks (sandbox)</title></head>
 <body style="font-family:sans-serif;max-width:40rem;margin:3rem auto">
