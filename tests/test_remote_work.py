@@ -144,3 +144,12 @@ def test_the_catch_up_runs_once_per_interval_from_the_last_success(app, client, 
     assert sender.since_seen[0] is None
     assert sender.since_seen[1].replace(tzinfo=None) == first_start.replace(tzinfo=None)
     assert link(app).remote_state == "sent"
+
+
+def test_a_worker_builds_public_urls_without_a_request(make_host_app):
+    """Jobs run outside any request: the webhook and callback URLs come from PUBLIC_URL."""
+    from host.integrations.settings import public_url
+
+    app = make_host_app({}, PUBLIC_URL="https://erp.example/")
+    with app.app_context():
+        assert public_url("hooks.webhook", provider="quickbooks") == "https://erp.example/integrations/quickbooks/webhook"

@@ -64,7 +64,8 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     _submit(page, "New B2BRouter invoice")
     panel = _panel(page)
     assert panel.locator(".remote-number").inner_text() == "INV-2026-0001"
-    assert panel.locator(".remote-state").inner_text().strip() == "new"
+    assert panel.locator(".remote-state").inner_text().strip() == "New"  # the state as a word, with its colour
+    assert panel.locator(".remote-state .badge-tone-neutral").count() == 1
     assert panel.locator(".total-differs").count() == 0
     remote_link = panel.locator("a.remote-link")
     remote_id = remote_link.inner_text().strip()
@@ -83,7 +84,7 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
     sandbox.control(f"invoices/{remote_id}/state", state="error", errors=["Wrong purchase order"])
     _submit(page, "Refresh")
     state = _panel(page).locator(".remote-state").inner_text()
-    assert "error" in state and "Wrong purchase order" in state
+    assert "Error" in state and "Wrong purchase order" in state
 
     # A signed webhook moves the state; a forged one is refused.
     event = json.dumps({"code": "issued_invoice.state_change", "triggered_at": 0,
@@ -96,7 +97,7 @@ def test_configure_push_open_refresh_unlink_and_link_back(sandbox, live_host, br
         "Content-Type": "application/json", "X-B2Brouter-Signature": sign("e2e-webhook-secret", event)})
     assert good.status_code == 200
     page.reload()
-    assert _panel(page).locator(".remote-state").inner_text().strip().startswith("paid")
+    assert _panel(page).locator(".remote-state").inner_text().strip().startswith("Paid")
 
     # Unlink: only the host's link goes.
     _submit(page, "Unlink B2BRouter invoice")
