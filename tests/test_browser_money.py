@@ -42,7 +42,8 @@ def host(live_host, sandboxes):
     sandboxes["b2brouter"].store.reset()
     live = live_host(providers={"quickbooks": erp_host_quickbooks, "b2brouter": erp_host_b2brouter})
     forms = {"quickbooks": {**sandboxes["quickbooks"].config, "webhook_verifier_token": VERIFIER_TOKEN},
-             "b2brouter": {k: str(v) for k, v in sandboxes["b2brouter"].config().items() if v is not False}}
+             "b2brouter": {**{k: str(v) for k, v in sandboxes["b2brouter"].config().items() if v is not False},
+                           "requests_per_minute": "6000"}}  # these tests click in bursts
     with live.app.test_request_context(base_url=live.url):
         for key, form in forms.items():
             provider = registry().get(key)

@@ -68,3 +68,9 @@ def contact_id(client, account_id, data: ClientData, payload: dict, context: Pro
         remote = client.create_contact(account_id, payload)
     _remember(context, data.code, remote["id"], payload)
     return str(remote["id"])
+
+
+def forget(context: ProviderContext, code: str) -> None:
+    """Drop what is known about ``code``'s contact (after B2BRouter refused an invoice)."""
+    if context.state.pop(STATE_PREFIX + code, None) is not None:
+        context.save_state()

@@ -100,11 +100,12 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
     except ApiError as error:
         if error.rejected:
             _forget(context, attempt_id)
+            contacts.forget(context, invoice.client.code)  # a contact deleted there is looked up afresh next time
             return error.to_result(f"B2BRouter refused invoice {number}.", sent=False)
         wait = client.read_timeout() + 5
         return error.to_result(f"B2BRouter may have created invoice {number}: {error.message} It is looked up "
                        f"again in {wait:g} seconds and linked if it exists, never created twice.",
                        sent=True, retry_after=wait)
     after = ("It is queued for sending to the customer." if settings.send_after_import
-             else "It stays in B2BRouter as New until you send it there.")
+             else "It stays New until you send it: “Send via B2BRouter” below.")
     return _linked(invoice, created, settings, f"Invoice {number} created in B2BRouter (ID {created['id']}). {after}")

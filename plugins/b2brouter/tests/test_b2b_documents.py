@@ -6,11 +6,18 @@ from datetime import date
 from decimal import Decimal
 
 import erp_host_b2brouter as plugin
+import pytest
 from host import BankAccountData, CreditedInvoice, LinkData, PaymentMeansData
 
 from erp_host_b2brouter import documents, webhook
 
 SECRET = "sandbox-webhook-secret"
+
+
+@pytest.fixture
+def config(sandbox):
+    """Many pushes in one test: a limit the earlier tests of the session have not used up."""
+    return sandbox.config(requests_per_minute=100000)
 
 
 def create(make_invoice, config, context, **overrides):
@@ -145,3 +152,11 @@ def test_a_replayed_or_older_event_keeps_the_same_id(sandbox, config, context):
                                      config=config, context=context) for _ in range(3)]
     assert len({a.event_id for a in answers}) == 1 and answers[0].updates[0].state == "sent"
     assert answers[0].updates[0].final is False and answers[0].work is None
+
+
+def test_a_contact_deleted_in_b2brouter_is_found_again_after_a_refusal(sandbox, config, context, make_invoice):
+    assert create(make_invoice, config, context).ok
+    sandbox.store.contacts.clear()  # deleted in B2BRouter meanwhile
+    refused = create(make_invoice, config, context, number="INV-2025-0101")
+    assert not refused.ok and "Contact not found" in " ".join(refused.messages[0].details)
+    assert create(make_invoice, config, context, number="INV-2025-0101").ok  # looked up and created afresh

@@ -198,7 +198,10 @@ def link(invoice, remote_id, config, context):
             f"not to “{invoice.client.name}”.",
             sent=False,
         )
-    remote = to_remote(data, client.endpoints, home)
+    try:
+        remote = changes.remote_for(client, "Invoice", data, home)  # with what was paid already
+    except QuickBooksError as error:
+        return error.to_result(sent=False)
     messages = []
     if remote.number and remote.number != invoice.number:
         messages.append(Message("warning", f"The QuickBooks number is {remote.number}; this invoice is {invoice.number}."))

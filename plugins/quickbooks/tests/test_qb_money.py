@@ -157,3 +157,11 @@ def test_unlink_then_new_offers_the_existing_invoice(plugin, config, connected, 
     assert not again.ok and again.sent is False and again.remote.remote_id == created.remote_id
     assert "link it instead" in text_of(again)
     assert sandbox.store.stats.invoice_creates == 1
+
+
+def test_linking_an_invoice_paid_already_reports_the_payment(plugin, config, connected, sandbox, us_invoice):
+    invoice = us_invoice()
+    created = create(plugin, config, connected, invoice).remote
+    pay(sandbox, created.remote_id, None, "2026-11-21")
+    linked = plugin.link(invoice=us_invoice(), remote_id=created.remote_id, config=config, context=connected)
+    assert linked.ok and linked.remote.amount_paid == created.total and linked.remote.paid_on == date(2026, 11, 21)
