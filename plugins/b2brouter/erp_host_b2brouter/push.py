@@ -62,6 +62,15 @@ def _linked(invoice: InvoiceData, data: dict, settings: Settings, text: str) -> 
     return Result(ok=True, remote=invoices.remote_invoice(data, settings.invoice_url(data["id"])), messages=messages)
 
 
+def _landed_meanwhile(client: Client, settings: Settings, number: str) -> dict | None:
+    """After a refusal: the invoice this attempt numbered, if it exists now (only ever asked for a
+    number remembered for this attempt, so it is ours)."""
+    try:
+        return client.find_invoice_by_number(settings.account_id, number)
+    except ApiError:
+        return None
+
+
 def _contact_id(client: Client, settings: Settings, invoice: InvoiceData, context: ProviderContext):
     return contacts.contact_id(client, settings.account_id, invoice.client, invoices.contact_payload(invoice.client),
                                context)
@@ -99,6 +108,10 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
                                         settings.send_after_import)
     except ApiError as error:
         if error.rejected:
+            landed = _landed_meanwhile(client, settings, number)
+            if landed is not None:  # an interrupted earlier try of this attempt landed after our look-up
+                return _linked(invoice, landed, settings, f"B2BRouter had already created invoice {number} "
+                               f"(ID {landed['id']}) on the earlier attempt; it is now linked.")
             _forget(context, attempt_id)
             contacts.forget(context, invoice.client.code)  # a contact deleted there is looked up afresh next time
             return error.to_result(f"B2BRouter refused invoice {number}.", sent=False)
