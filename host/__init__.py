@@ -33,6 +33,7 @@ from host.api import (
     TaxData,
     TaxTotal,
     Throttled,
+    WEBHOOK_EVENT_RETENTION,
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
@@ -41,6 +42,7 @@ from host.recalc import recalculate
 
 __all__ = [
     "MAX_SLEEP",
+    "WEBHOOK_EVENT_RETENTION",
     "Action",
     "AllowanceCharge",
     "BankAccountData",

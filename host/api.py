@@ -8,7 +8,7 @@ The types are frozen dataclasses so a plugin cannot change host data in place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Callable, ContextManager, Literal, Protocol
 
@@ -17,6 +17,11 @@ Level = Literal["info", "success", "warning", "error"]
 #: The longest a plugin may sleep inside a hook (e.g. on a short ``Retry-After``).
 #: Longer waits go back to the host as ``Result.retry_after``.
 MAX_SLEEP = 2.0
+
+#: How long the host remembers a webhook event it applied, to answer a replay
+#: of it with 200 and change nothing. A plugin must refuse events signed
+#: longer ago than this (B2BRouter: 300 s), so a replay can never outlive the memory.
+WEBHOOK_EVENT_RETENTION = timedelta(days=2)
 
 
 class Throttled(Exception):
@@ -73,6 +78,9 @@ class RemoteInvoice:
     amount_paid: Decimal | None = None
     paid_on: date | None = None
     reported_at: datetime | None = None
+    changed_at: datetime | None = None  # when the remote made this state change, on its own clock
+    #                      (e.g. a webhook event's time, with a time zone). The host keeps the newest
+    #                      per link and ignores a webhook update older than it: states never move back.
 
 
 @dataclass(frozen=True)
@@ -263,15 +271,21 @@ class ProviderInfo:
 @dataclass(frozen=True)
 class WebhookResponse:
     """What ``handle_webhook`` returns: the HTTP status to answer and the state
-    changes to apply to linked invoices, as ``{remote_id: RemoteInvoice}``.
+    changes to apply to linked invoices (``RemoteInvoice`` with ``remote_id``).
+
+    A status of 400 or more is a refusal: the host counts it in its log (at most
+    one line per provider a minute) and writes no history. On a 2xx the host
+    records ``event_id`` (the provider's event ID; when ``None``, the SHA-256 of
+    the raw body) for :data:`WEBHOOK_EVENT_RETENTION`; the same event delivered
+    again is answered 200 and changes nothing. Set ``changed_at`` on each update
+    so an older event arriving late cannot move a state back.
 
     ``work``: a JSON-serialisable value for work that should not hold the
     provider's request (e.g. fetching the changed entities rather than
     trusting the event). The host answers at once, stores ``work`` in a
     background job and calls ``process_webhook(work)`` there; that call's
-    ``updates`` are applied like these. ``event_id``: the provider's ID of
-    the event, when it has one (de-duplication). ``process_webhook`` and
-    ``catch_up`` return this type too (their ``status`` is ignored).
+    ``updates`` are applied like these. ``process_webhook`` and ``catch_up``
+    return this type too (their ``status`` and ``event_id`` are ignored).
     """
 
     status: int
@@ -328,7 +342,11 @@ class LineData:
     """One invoice line. Quantity and price may be negative (a return, a correction).
 
     Discounts and charges are a percent of quantity x price and/or an amount;
-    they are part of the line net and taxed with the line (EN 16931 BT-131).
+    they are part of the line net and taxed with the line (EN 16931 BT-131),
+    unless ``charge_taxed`` is ``False``: then the charges are not in ``net``
+    but in ``untaxed_charge`` (rounded on its own, in no tax base, added to the
+    tax-exclusive total). A provider that cannot carry an untaxed line charge
+    must block the push (``preview_remote_totals``) rather than send it taxed.
     """
 
     service: str | None
@@ -342,6 +360,8 @@ class LineData:
     discount_amount: Decimal = Decimal(0)
     charge_percent: Decimal = Decimal(0)
     charge_amount: Decimal = Decimal(0)
+    charge_taxed: bool = True
+    untaxed_charge: Decimal = Decimal(0)  # the rounded charges when ``charge_taxed`` is False, else 0
 
 
 @dataclass(frozen=True)
@@ -439,7 +459,7 @@ class InvoiceData:
     payment_term: PaymentTermData | None
     subtotal: Decimal  # sum of line nets
     allowance_charges: tuple[AllowanceCharge, ...]  # invoice level, in order
-    tax_exclusive_total: Decimal  # subtotal - allowances + charges (EN 16931 BT-109)
+    tax_exclusive_total: Decimal  # subtotal + untaxed line charges - allowances + charges (EN 16931 BT-109)
     tax_totals: tuple[TaxTotal, ...]
     total: Decimal  # negative: a credit note
     notes: str = ""
@@ -453,6 +473,10 @@ class InvoiceData:
     @property
     def charge_total(self) -> Decimal:
         return sum((a.amount for a in self.allowance_charges if a.kind == "charge"), Decimal(0))
+
+    @property
+    def line_untaxed_charge_total(self) -> Decimal:
+        return sum((line.untaxed_charge for line in self.lines), Decimal(0))
 
     @property
     def is_credit_note(self) -> bool:

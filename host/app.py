@@ -113,9 +113,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["erp_host_registry"] = registry
     queue.init_app(app)
 
-    from host import auth, views
+    from host import auth, rest, views
 
     headers.init_app(app)
     auth.init_app(app)
     views.register(app)
+    rest.init_app(app)
     return app

@@ -19,6 +19,8 @@ from host.models import User
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.login", "static", "hooks.webhook"}
+# blueprints that authenticate on their own and never read the session (the REST API: tokens)
+PUBLIC_BLUEPRINTS: set[str] = set()
 
 
 @login_manager.user_loader
@@ -55,7 +57,7 @@ def admin_required(view):
 
 
 def _require_login():
-    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.blueprint in PUBLIC_BLUEPRINTS:
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

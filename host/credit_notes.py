@@ -44,7 +44,7 @@ def _negated_line(position: int, line: InvoiceLine) -> InvoiceLine:
         position=position, service=line.service, description=line.description, quantity=-line.quantity,
         unit_price=line.unit_price, discount_percent=line.discount_percent,
         discount_amount=-(line.discount_amount or 0), charge_percent=line.charge_percent,
-        charge_amount=-(line.charge_amount or 0), taxes=list(line.taxes),
+        charge_amount=-(line.charge_amount or 0), charge_taxed=line.charge_taxed, taxes=list(line.taxes),
     )
 
 

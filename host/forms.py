@@ -251,6 +251,8 @@ class LineForm(Form):
                                    description="Negative only on a credit note's line (a negated quantity).")
     charge_percent = number_field("Charge %", None, 0, 100, "The charge must be between 0 and 100 %%.")
     charge_amount = number_field("Charge amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The charge amount is too large.")
+    charge_untaxed = BooleanField("Charge not taxed", default=False,
+                                  description="On: the line's charge is outside its net and every tax base.")
     taxes = SelectMultipleField("Taxes", coerce=int)
 
     def validate_quantity(self, field):
@@ -337,3 +339,16 @@ class InvoiceForm(FlaskForm):
         for adjustment in self.filled_adjustments():
             ok = adjustment.check() and ok
         return ok
+
+
+class ApiTokenForm(FlaskForm):
+    """A new personal API token: a name to recognise it by, and an optional expiry date."""
+
+    name = LineField("Name", [DataRequired(message="Give the token a name, e.g. “nightly push script”."),
+                              Length(max=100)], filters=[strip])
+    expires_on = DateField("Expires on", [Optional(), in_date_range],
+                           description="Left empty: the token works until it is revoked.")
+
+    def validate_expires_on(self, field):
+        if field.data and field.data <= date.today():
+            raise ValidationError("Choose a date after today.")

@@ -178,7 +178,20 @@ def handle_callback(params, config, context):
 @hookspec(firstresult=True)
 def handle_webhook(headers, body, config, context):
     """The provider called ``context.webhook_url``. No user is logged in:
-    authenticate the request yourself (e.g. an HMAC signature).
+    authenticate the request yourself (e.g. an HMAC signature) and refuse a
+    request signed longer ago than your tolerance (at most
+    ``host.WEBHOOK_EVENT_RETENTION``) with a 4xx status. Log nothing above
+    debug level for a refusal: the host counts refusals in its own log, rate
+    limited, and writes no history for them (anyone can call the URL).
+
+    Replays and late events are the host's business, for every provider:
+
+    - return the provider's event ID as ``event_id`` (the same for every
+      delivery of one event); without one the host uses the SHA-256 of the raw
+      body. An event already applied is answered 200 and changes nothing.
+    - set ``changed_at`` (the event's time on the provider's clock) on each
+      update: an update older than the newest one applied to that link is
+      ignored, and a ``final`` state stays final.
 
     :param headers: dict with lower-case names; ``body``: the raw bytes.
     :returns: :class:`host.WebhookResponse`; the host applies its ``updates``

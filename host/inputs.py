@@ -6,8 +6,9 @@
   whole (413) when longer. (The webhook bounds its own body.)
 - NUL characters: PostgreSQL text columns cannot store them (the driver
   raises), so a request carrying one in its query or form is refused whole.
-- Whole numbers in URLs and query strings: the database stores 64-bit
-  integers; a larger ID cannot exist (404) and a larger query number is refused.
+- Whole numbers in URLs and query strings: row IDs are 32-bit integers on
+  PostgreSQL (``SERIAL``), so a larger ID in a URL cannot exist (404, instead
+  of the driver's out-of-range error); other numbers stop at 64 bits (400).
 """
 from __future__ import annotations
 
@@ -15,16 +16,17 @@ from flask import Flask, abort, current_app, request
 from werkzeug.routing import IntegerConverter
 
 MAX_INT64 = 2**63 - 1
+MAX_ROW_ID = 2**31 - 1  # primary keys are INTEGER (int4) on PostgreSQL
 MAX_PAGE = 10**9  # page * page size must stay a 64-bit offset
 MAX_SEARCH = 200  # SQLite refuses LIKE patterns over 50,000 bytes; no real search is near 200
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` that matches only values a 64-bit integer column can hold."""
+    """``<int:…>`` that matches only values a row ID can have."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_INT64)
+        kwargs.setdefault("max", MAX_ROW_ID)
         super().__init__(url_map, *args, **kwargs)
 
 

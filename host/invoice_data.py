@@ -51,7 +51,7 @@ def line_input(line: InvoiceLine) -> LineInput:
     return LineInput(
         _number(line.quantity), _number(line.unit_price), _number(line.discount_percent),
         tuple(tax_data(t) for t in line.taxes), _number(line.discount_amount), _number(line.charge_percent),
-        _number(line.charge_amount),
+        _number(line.charge_amount), bool(line.charge_taxed),
     )
 
 
@@ -113,8 +113,11 @@ def invoice_data(invoice: Invoice, company: Company | None = None) -> InvoiceDat
                 discount_amount=plain(line.discount_amount or 0),
                 charge_percent=plain(line.charge_percent or 0),
                 charge_amount=plain(line.charge_amount or 0),
+                charge_taxed=bool(line.charge_taxed),
+                untaxed_charge=untaxed,
             )
-            for line, taxes, net in zip(invoice.lines, totals.line_taxes, totals.line_nets)
+            for line, taxes, net, untaxed in zip(invoice.lines, totals.line_taxes, totals.line_nets,
+                                                 totals.line_untaxed_charges)
         ),
         payment_term=PaymentTermData(term.name, term.days) if term else None,
         subtotal=totals.subtotal,

@@ -215,6 +215,7 @@ class InvoiceLine(db.Model):
     discount_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
     charge_percent: Mapped[Decimal] = mapped_column(Percent, default=Decimal(0))
     charge_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal(0))
+    charge_taxed: Mapped[bool] = mapped_column(Boolean, default=True)  # False: an untaxed line charge (host.money)
 
     invoice: Mapped[Invoice] = relationship(back_populates="lines")
     service: Mapped[Service | None] = relationship()
@@ -300,6 +301,8 @@ class RemoteLink(db.Model):
     remote_balance: Mapped[Decimal | None] = mapped_column(Money)
     remote_currency: Mapped[str | None] = mapped_column(String(3))
     remote_final: Mapped[bool] = mapped_column(Boolean, default=False)  # no further state change expected
+    remote_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # newest remote change
+    #                                             applied (provider's clock); older webhook updates are ignored
     last_error: Mapped[str | None] = mapped_column(Text)
     linked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     refreshed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -324,6 +327,18 @@ class IntegrationEvent(db.Model):
     request_id: Mapped[str | None] = mapped_column(String(120))
     error_detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class WebhookEvent(db.Model):
+    """A webhook event the host accepted, kept for ``host.WEBHOOK_EVENT_RETENTION``
+    so a replay of it is recognised (see ``host.integrations.webhook_events``)."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(60))
+    event_id: Mapped[str] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 JOB_KINDS = ("create", "refresh", "sync", "webhook", "action", "catchup")
@@ -373,4 +388,39 @@ class Job(db.Model):
     run: Mapped[BulkRun | None] = relationship(back_populates="jobs")
 
 
+class ApiToken(db.Model):
+    """A personal API token (``Authorization: Bearer …``). Only the SHA-256 of
+    the token is stored; the token itself is shown once, when it is made.
+    A token acts as its user, with the user's role."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # the first characters, to recognise a token in the list
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+
+
+class IdempotentRequest(db.Model):
+    """A POST made with an ``Idempotency-Key``: inserted (status ``running``)
+    before the work starts, so the unique constraint lets only one request per
+    key and token run; its response is kept for replays."""
+
+    __tablename__ = "api_idempotent_requests"
+    __table_args__ = (UniqueConstraint("token_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path and body
+    status: Mapped[str] = mapped_column(String(10), default="running")  # running, done
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[str | None] = mapped_column(Text)
+    response_headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 from host.models_payments import BankAccount, PaymentReport  # noqa: E402,F401  (registers their tables)

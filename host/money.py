@@ -10,12 +10,16 @@ company's ``rounding_method``.
    Line discounts and charges are a percent of quantity × unit price and/or
    an amount. Each net is rounded once, before anything is summed, whatever
    the settings. Nets may be negative (a returned item, a correction).
-2. **Subtotal** ``GS`` = Σ line nets.
+   A line's charges are taxed with the line (EN 16931 BT-141 is part of the
+   line net BT-131) unless marked untaxed: then they are **not** in the net
+   but the line's **untaxed charge** ``r(quantity × unit price × charge % / 100
+   + charge amount)``, rounded on its own and in no tax base.
+2. **Subtotal** ``GS`` = Σ line nets. ``L`` = Σ untaxed line charges (not in ``GS``).
 3. **Invoice-level allowances and charges** are each a percent of ``GS`` or
    an amount, each rounded on its own: ``r(GS × p / 100)`` or ``r(amount)``.
    ``A`` = Σ allowances, ``C`` = Σ taxed charges, ``U`` = Σ untaxed charges.
    Each carries a reason (EN 16931 BT-97/BT-104), sent to the provider.
-4. **Tax-exclusive total** (BT-109) = ``GS − A + C + U``.
+4. **Tax-exclusive total** (BT-109) = ``GS + L − A + C + U``.
 5. **Taxes of a line**: the line's own taxes; a line with none takes the
    invoice's taxes.
 6. **Tax base of a rate** (haltr): with ``N`` = Σ nets of the lines carrying
@@ -66,6 +70,7 @@ class LineInput:
     discount_amount: Decimal = ZERO
     charge_percent: Decimal = ZERO
     charge_amount: Decimal = ZERO
+    charge_taxed: bool = True  # False: the charges are the line's untaxed charge, outside its net (rule 1)
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,11 @@ class Totals:
     allowance_charges: tuple[AllowanceCharge, ...]  # invoice level, amounts rounded
     tax_totals: tuple[TaxTotal, ...]
     total: Decimal
+    line_untaxed_charges: tuple[Decimal, ...] = ()  # per line, 0 when none (rule 1)
+
+    @property
+    def line_untaxed_charge_total(self) -> Decimal:
+        return sum(self.line_untaxed_charges, ZERO)
 
     @property
     def allowance_total(self) -> Decimal:
@@ -98,11 +108,12 @@ class Totals:
 
     @property
     def untaxed_charge_total(self) -> Decimal:
+        """Σ untaxed invoice-level charges (``U``); untaxed line charges are ``line_untaxed_charge_total``."""
         return sum((a.amount for a in self.allowance_charges if a.kind == "charge" and not a.taxed), ZERO)
 
     @property
     def tax_exclusive_total(self) -> Decimal:
-        return self.subtotal - self.allowance_total + self.charge_total
+        return self.subtotal + self.line_untaxed_charge_total - self.allowance_total + self.charge_total
 
     @property
     def tax_amount(self) -> Decimal:
@@ -110,12 +121,12 @@ class Totals:
 
     @property
     def vat_base_gap(self) -> Decimal:
-        """Tax-exclusive total − (Σ VAT bases + untaxed charges); 0 when BR-CO-13 holds.
+        """Tax-exclusive total − (Σ VAT bases + untaxed charges of invoice and lines); 0 when BR-CO-13 holds.
 
         Withholdings (negative rates) are not VAT and are left out.
         """
         vat_bases = sum((t.base for t in self.tax_totals if t.tax.percent >= 0), ZERO)
-        return self.tax_exclusive_total - vat_bases - self.untaxed_charge_total
+        return self.tax_exclusive_total - vat_bases - self.untaxed_charge_total - self.line_untaxed_charge_total
 
 
 def quantum(currency: str) -> Decimal:
@@ -141,11 +152,13 @@ def compute_totals(
     def rnd(value: Decimal) -> Decimal:
         return round_money(value, currency, calculation.rounding_method)
 
-    nets = []
+    nets, untaxed_line_charges = [], []
     for line in lines:
         gross = line.quantity * line.unit_price
-        change = gross * (line.charge_percent - line.discount_percent) / HUNDRED + line.charge_amount - line.discount_amount
-        nets.append(rnd(gross + change))
+        discount = gross * line.discount_percent / HUNDRED + line.discount_amount
+        charge = gross * line.charge_percent / HUNDRED + line.charge_amount
+        nets.append(rnd(gross - discount + (charge if line.charge_taxed else ZERO)))
+        untaxed_line_charges.append(ZERO if line.charge_taxed else rnd(charge))
     subtotal = sum(nets, ZERO)
 
     applied = tuple(
@@ -181,6 +194,7 @@ def compute_totals(
         amount = line_tax_sums[tax] if per_line_rounding(calculation) else rnd(base * tax.percent / HUNDRED)
         tax_totals.append(TaxTotal(tax=tax, base=base, amount=amount))
     tax_totals.sort(key=lambda t: (t.tax.category, t.tax.percent, t.tax.name))
-    tax_exclusive = subtotal - allowances + sum((a.amount for a in applied if a.kind == "charge"), ZERO)
+    charges = sum((a.amount for a in applied if a.kind == "charge"), ZERO)
+    tax_exclusive = subtotal + sum(untaxed_line_charges, ZERO) - allowances + charges
     total = tax_exclusive + sum((t.amount for t in tax_totals), ZERO)
-    return Totals(tuple(nets), line_taxes, subtotal, applied, tuple(tax_totals), total)
+    return Totals(tuple(nets), line_taxes, subtotal, applied, tuple(tax_totals), total, tuple(untaxed_line_charges))

@@ -15,7 +15,7 @@ def recalculate(invoice: InvoiceData, calculation: CalculationSettings) -> Remot
     totals = compute_totals(
         [
             LineInput(l.quantity, l.unit_price, l.discount_percent, l.taxes, l.discount_amount, l.charge_percent,
-                      l.charge_amount)
+                      l.charge_amount, l.charge_taxed)
             for l in invoice.lines
         ],
         [AdjustmentInput(a.kind, a.reason, a.percent, None if a.percent is not None else a.amount, a.taxed)

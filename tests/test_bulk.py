@@ -4,7 +4,7 @@ import re
 import pytest
 
 from host.extensions import db
-from host.models import BulkRun, Job, RemoteLink
+from host.models import BulkRun, RemoteLink
 from host.testing.reference_provider import GOOD_KEY
 
 

@@ -227,7 +227,7 @@ def test_a_refusal_naming_an_existing_remote_invoice_opens_the_picker_on_it(app,
 def test_download_streams_the_remote_document_and_records_it(app, enabled, reference):
     post(enabled, "create")
     assert "Download Reference PDF" in page(enabled)
-    response = enabled.get(f"/invoices/{ACME}/integrations/reference/document")
+    response = enabled.post(f"/invoices/{ACME}/integrations/reference/document")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"] == "attachment; filename=INV-2026-0001.pdf"
     assert response.data.startswith(b"%PDF-1.4") and b"invoice 1001" in response.data
@@ -237,7 +237,7 @@ def test_download_streams_the_remote_document_and_records_it(app, enabled, refer
 def test_download_failure_is_a_message_not_an_error_page(app, enabled, reference):
     post(enabled, "create")
     reference.invoices.clear()  # the remote invoice vanished
-    html_text = html.unescape(enabled.get(f"/invoices/{ACME}/integrations/reference/document", follow_redirects=True).get_data(as_text=True))
+    html_text = html.unescape(enabled.post(f"/invoices/{ACME}/integrations/reference/document", follow_redirects=True).get_data(as_text=True))
     assert "Reference has no document for invoice 1001." in html_text
     assert events(app, action="download")[0].outcome == "failed"
 

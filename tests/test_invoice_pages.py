@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from host.extensions import db
-from host.models import Client, Company, Invoice, PaymentTerm, Service, Tax
+from host.models import Client, Invoice, PaymentTerm, Service, Tax
 
 
 @pytest.fixture
@@ -140,6 +140,23 @@ def test_charges_with_reasons_and_line_amounts_are_saved_and_shown(app, client, 
     # tax-exclusive 95.50 + 10 + 5 = 110.50; total 132.66
     assert "Charge: Shipping" in page and "Charge: Deposit" in page and "(not taxed)" in page
     assert "105.50" in page and "22.16" in page and "132.66 EUR" in page
+
+
+def test_an_untaxed_line_charge_is_saved_shown_and_kept_on_edit(app, client, login, records):
+    login("user")
+    client.post("/invoices/new", data=invoice_form(records, **{
+        "lines-0-discount_percent": "", "lines-0-quantity": "2", "lines-0-unit_price": "50",
+        "lines-0-charge_amount": "8", "lines-0-charge_untaxed": "y"}))
+    invoice_id = saved(app)["id"]
+    with app.app_context():
+        assert [l.charge_taxed for l in db.session.get(Invoice, invoice_id).lines] == [False]
+    page = client.get(f"/invoices/{invoice_id}").text
+    # 2 x 50 = 100.00 net (the 8.00 charge is not in it); VAT 21.00; without taxes 108.00; total 129.00
+    assert "(not taxed: 8.00)" in page and "Line charges" in page
+    assert "108.00 EUR" in page and "21.00" in page and "129.00 EUR" in page
+    form = client.get(f"/invoices/{invoice_id}/edit").text
+    boxes = re.findall(r'<input [^>]*name="lines-\d+-charge_untaxed"[^>]*>', form)
+    assert " checked " in boxes[0] and not any(" checked " in box for box in boxes[1:])
 
 
 def test_negative_line_makes_a_credit_note(app, client, login, records):

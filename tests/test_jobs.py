@@ -14,7 +14,6 @@ from host.integrations.settings import registry
 from host.jobs import recovery, sync
 from host.jobs.sync import interval
 from host.models import IntegrationEvent, Job, ProviderSetting, RemoteLink
-from host.testing.jobs import run_due_jobs
 from host.testing.reference_provider import GOOD_KEY
 
 ACME = 1

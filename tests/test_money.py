@@ -20,8 +20,9 @@ def settings(rounding="half_up", round_before_sum=False, per_line=False):
     return CalculationSettings(rounding, round_before_sum, per_line)
 
 
-def line(quantity, price, *taxes, discount="0", discount_amount="0", charge="0", charge_amount="0"):
-    return LineInput(D(quantity), D(price), D(discount), tuple(taxes), D(discount_amount), D(charge), D(charge_amount))
+def line(quantity, price, *taxes, discount="0", discount_amount="0", charge="0", charge_amount="0", charge_taxed=True):
+    return LineInput(D(quantity), D(price), D(discount), tuple(taxes), D(discount_amount), D(charge), D(charge_amount),
+                     charge_taxed)
 
 
 def allowance(percent=None, amount=None, reason="Discount"):
@@ -295,6 +296,30 @@ def test_line_discount_amount_and_charge_percent():
     result = totals([line("2", "50", VAT21, discount_amount="7.50", charge="3")], settings())
     assert result.line_nets == (D("95.50"),)
     assert result.total == D("115.56")
+
+
+def test_an_untaxed_line_charge_is_outside_the_net_and_every_base():
+    # 3 x 33.33 = 99.99 at 21 %; untaxed charge 1.5 % of 99.99 = 1.49985 + 2.00 = 3.49985 -> 3.50
+    # net 99.99 (the charge is not in it), tax r(99.99 x 21 %) = r(20.9979) = 21.00
+    # tax-exclusive 99.99 + 3.50 = 103.49; total 124.49; the VAT base still meets BR-CO-13
+    result = totals([line("3", "33.33", VAT21, charge="1.5", charge_amount="2", charge_taxed=False)], settings())
+    assert result.line_nets == (D("99.99"),) and result.line_untaxed_charges == (D("3.50"),)
+    assert amounts(result) == {"VAT 21%": (D("99.99"), D("21.00"))}
+    assert result.tax_exclusive_total == D("103.49") and result.total == D("124.49")
+    assert result.vat_base_gap == D("0")
+
+
+def test_an_untaxed_line_charge_is_not_spread_and_not_in_invoice_percents():
+    # lines: 100.00 with an untaxed 10.00 charge, 50.00 with a taxed 10 % charge (5.00) -> nets 100.00, 55.00
+    # GS = 155.00 (untaxed line charges are not in it); 10 % allowance = 15.50, spread:
+    # base 155.00 - 15.50 = 139.50, VAT 21 % = 29.295 -> 29.30
+    # tax-exclusive 155.00 + 10.00 - 15.50 = 149.50; total 178.80
+    result = totals([line("1", "100", VAT21, charge_amount="10", charge_taxed=False),
+                     line("1", "50", VAT21, charge="10")], settings(), discount="10")
+    assert result.line_nets == (D("100.00"), D("55.00")) and result.line_untaxed_charge_total == D("10.00")
+    assert [a.amount for a in result.allowance_charges] == [D("15.50")]
+    assert amounts(result) == {"VAT 21%": (D("139.50"), D("29.30"))}
+    assert result.tax_exclusive_total == D("149.50") and result.total == D("178.80")
 
 
 def test_negative_lines_and_credit_notes():

@@ -2,8 +2,8 @@
 
 Invoices: 1–30 lines, 1–3 taxes per line among standard rates, a 0 % exempt
 rate and a negative withholding; line discounts and charges as percents and
-amounts; invoice-level allowances and charges of both kinds (charges taxed or
-not); negative lines; the 12 combinations of settings; currencies with 0, 2
+amounts, line charges taxed or not; invoice-level allowances and charges of
+both kinds (charges taxed or not); negative lines; the 12 combinations of settings; currencies with 0, 2
 and 3 decimals.
 
 The reference rule is re-implemented below in the plainest way (integers of
@@ -48,6 +48,7 @@ lines = st.lists(
         discount_amount=st.one_of(st.just(Decimal(0)), money(0, 500_000)),
         charge_percent=st.one_of(st.just(Decimal(0)), percent),
         charge_amount=st.one_of(st.just(Decimal(0)), money(0, 500_000)),
+        charge_taxed=st.booleans(),
     ),
     min_size=1,
     max_size=30,
@@ -67,19 +68,25 @@ adjustments = st.lists(
 
 def plain_rule(lines, adjustments, calculation, currency):
     """The documented rule, step by step, in minor units (see host.money's docstring and
-    b2brouter-api.md §6). Returns (line nets, allowances, charges, untaxed, {tax: (base, amount)}, total)."""
+    b2brouter-api.md §6). Returns (line nets, untaxed line charges, allowances, charges, untaxed,
+    {tax: (base, amount)}, total)."""
     unit = Decimal(1).scaleb(-CURRENCIES[currency])
     method = PLAIN_ROUNDING[calculation.rounding_method]
 
     def to_units(amount):  # round to the minor unit, as an integer count of units
         return int((amount / unit).quantize(Decimal(1), rounding=method))
 
-    nets = []
+    nets, line_untaxed = [], []
     for line in lines:
         amount = line.quantity * line.unit_price
         amount = amount - amount * line.discount_percent / 100 - line.discount_amount
-        amount = amount + line.quantity * line.unit_price * line.charge_percent / 100 + line.charge_amount
-        nets.append(to_units(amount))
+        charge = line.quantity * line.unit_price * line.charge_percent / 100 + line.charge_amount
+        if line.charge_taxed:  # taxed with the line, inside its net
+            nets.append(to_units(amount + charge))
+            line_untaxed.append(0)
+        else:  # outside the net and every base, rounded on its own
+            nets.append(to_units(amount))
+            line_untaxed.append(to_units(charge))
     gs = sum(nets)
     allowances = charges_taxed = charges_untaxed = 0
     for a in adjustments:
@@ -106,9 +113,10 @@ def plain_rule(lines, adjustments, calculation, currency):
         else:
             amount = to_units(Decimal(base) * unit * tax.percent / 100)
         result[tax] = (base, amount)
-    total = gs - allowances + charges_taxed + charges_untaxed + sum(a for _, a in result.values())
+    total = gs + sum(line_untaxed) - allowances + charges_taxed + charges_untaxed + sum(a for _, a in result.values())
     units = lambda n: Decimal(n) * unit  # noqa: E731
-    return ([units(n) for n in nets], units(allowances), units(charges_taxed + charges_untaxed),
+    return ([units(n) for n in nets], [units(n) for n in line_untaxed], units(allowances),
+            units(charges_taxed + charges_untaxed),
             units(charges_untaxed), {t: (units(b), units(a)) for t, (b, a) in result.items()}, units(total))
 
 
@@ -120,18 +128,24 @@ def test_totals_follow_the_documented_rule(lines, adjustments, calculation, curr
     unit = Decimal(1).scaleb(-CURRENCIES[currency])
 
     # every amount is on the currency's minor unit
-    amounts = [*totals.line_nets, totals.subtotal, totals.tax_exclusive_total, totals.total,
+    amounts = [*totals.line_nets, *totals.line_untaxed_charges, totals.subtotal, totals.tax_exclusive_total, totals.total,
                *(a.amount for a in totals.allowance_charges), *(t.base for t in totals.tax_totals),
                *(t.amount for t in totals.tax_totals)]
     assert all(a == a.quantize(unit) for a in amounts)
 
-    # total = tax-exclusive total + Σ taxes; Σ line nets − allowances + charges = tax-exclusive total
+    # total = tax-exclusive total + Σ taxes;
+    # Σ line nets + Σ untaxed line charges − allowances + charges = tax-exclusive total
     assert totals.total == totals.tax_exclusive_total + sum((t.amount for t in totals.tax_totals), Decimal(0))
-    assert sum(totals.line_nets, Decimal(0)) - totals.allowance_total + totals.charge_total == totals.tax_exclusive_total
+    assert (sum(totals.line_nets, Decimal(0)) + sum(totals.line_untaxed_charges, Decimal(0))
+            - totals.allowance_total + totals.charge_total) == totals.tax_exclusive_total
+    # untaxed line charges are in no tax base, yet keep BR-CO-13: with one VAT rate per line
+    # and nothing spread at invoice level, Σ VAT bases + untaxed charges = tax-exclusive total
+    if not adjustments and all(len(l.taxes) == 1 and l.taxes[0].percent >= 0 for l in lines):
+        assert totals.vat_base_gap == 0
 
     # exactly what the plain implementation of the documented rule gives
-    nets, allowances, charges, untaxed, taxes, total = plain_rule(lines, adjustments, calculation, currency)
-    assert list(totals.line_nets) == nets
+    nets, line_untaxed, allowances, charges, untaxed, taxes, total = plain_rule(lines, adjustments, calculation, currency)
+    assert list(totals.line_nets) == nets and list(totals.line_untaxed_charges) == line_untaxed
     assert (totals.allowance_total, totals.charge_total, totals.untaxed_charge_total) == (allowances, charges, untaxed)
     assert {t.tax: (t.base, t.amount) for t in totals.tax_totals} == taxes
     assert totals.total == total

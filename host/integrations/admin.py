@@ -15,7 +15,9 @@ from host.integrations.settings import (
     setting_for,
     stored_secret_values,
     store_notices,
+    unreadable_secrets,
 )
+from host.models import ProviderSetting
 from host.plugins import Provider
 
 
@@ -115,3 +117,18 @@ def callback(provider: Provider, params: dict[str, str], username: str | None) -
 
 def title(provider: Provider) -> str:
     return provider.info.title if provider.info else provider.key
+
+
+def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
+    """What Settings → Integrations (and the API) say about the provider."""
+    if provider.load_error:
+        return "failed to load"
+    if setting and setting.attention:
+        return "needs attention"
+    if unreadable_secrets(provider.key):
+        return "needs attention"
+    if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
+        return "needs attention"
+    if setting and setting.enabled and any(n.get("level") == "warning" for n in (setting.notices or [])):
+        return "settings differ"
+    return "enabled" if setting and setting.enabled else "disabled"

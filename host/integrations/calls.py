@@ -7,7 +7,7 @@ plugin raises, or a return value of the wrong type, becomes a failed
 Every call has a deadline: the hook runs in a thread of its own (with its own
 app context and database session) and the caller stops waiting when the
 deadline passes, so a hanging plugin never holds a page or a worker. Pages
-use ``INTERACTIVE_DEADLINE``; background jobs pass a longer one.
+use the ``INTERACTIVE_DEADLINE`` setting (15 s); background jobs pass a longer one.
 """
 from __future__ import annotations
 
@@ -50,13 +50,15 @@ INTERACTIVE_DEADLINE = 15.0  # seconds a page waits for a provider
 
 
 def call(provider: Provider, hook: str, username: str | None = None, config: dict | None = None,
-         deadline: float = INTERACTIVE_DEADLINE, **kwargs):
+         deadline: float | None = None, **kwargs):
     """Call ``hook`` on ``provider`` with its saved config (or ``config``) and a fresh context.
 
     Returns what the hook returned or, when the plugin raised, answered with
     the wrong type or missed the deadline, a failed ``Result`` saying so
     (details for the history).
     """
+    if deadline is None:
+        deadline = current_app.config.get("INTERACTIVE_DEADLINE", INTERACTIVE_DEADLINE)
     try:
         config = load_config(provider) if config is None else config
     except SecretUnreadable as problem:

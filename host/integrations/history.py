@@ -5,6 +5,8 @@ from host.api import Result
 from host.extensions import db
 from host.models import IntegrationEvent
 
+OUTCOMES = ("ok", "failed", "blocked", "error")
+
 
 def redact(text: str | None, secrets: list[str]) -> str | None:
     """Replace every known secret in ``text`` so it never reaches the history."""
@@ -64,3 +66,15 @@ def record_result(provider: str, action: str, result: Result, secrets: list[str]
         invoice_id=invoice_id, username=username, request_id=result.request_id,
         error_detail=result.error_detail, secrets=secrets,
     )
+
+
+def log_query(provider: str = "", outcome: str = "", invoice_id: int | None = None):
+    """The integration log, newest first, optionally for one provider, outcome or invoice."""
+    query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
+    if provider:
+        query = query.filter_by(provider=provider)
+    if outcome:
+        query = query.filter_by(outcome=outcome)
+    if invoice_id is not None:
+        query = query.filter_by(invoice_id=invoice_id)
+    return query

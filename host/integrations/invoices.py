@@ -27,6 +27,7 @@ from host.extensions import db
 from host.integrations import history, remote_check
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import is_enabled, registry, stored_secret_values
+from host.integrations.webhook_updates import newest
 from host.invoice_data import invoice_data
 from host.jobs.sync import next_sync
 from host.models import Invoice, RemoteLink
@@ -121,6 +122,7 @@ def _store_remote(link: RemoteLink, remote: RemoteInvoice, title: str | None = N
     link.remote_balance = remote.balance
     link.remote_currency = remote.currency
     link.remote_final = remote.final
+    link.remote_changed_at = newest(link.remote_changed_at, remote.changed_at)
     link.last_error = None
     link.refreshed_at = _now()
     link.next_sync_at = next_sync(link, _now())
@@ -248,32 +250,3 @@ def remote_page(invoice: Invoice, key: str, search: RemoteSearch, page: int, per
                    username=username, error_detail=answer.error_detail)
     db.session.commit()
     return RemotePage(items=(), page=page, per_page=per_page, total=0, messages=answer.messages)
-
-
-def apply_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...], action: str = "webhook") -> int:
-    """Store pushed state changes on the linked invoices; returns how many matched."""
-    matched = 0
-    for remote in updates:
-        link = db.session.execute(db.select(RemoteLink).filter_by(provider=key, remote_id=remote.remote_id)).scalar_one_or_none()
-        if link is None:
-            continue
-        matched += 1
-        apply_provider_report(link.invoice, key, remote)
-        if link.remote_final and not remote.final:
-            history.record(key, action, "ok", f"Ignored a change to {remote.state}: the invoice's state "
-                           f"{link.remote_state} is final.", invoice_id=link.invoice_id)
-            continue
-        previous = link.remote_state
-        link.remote_state = remote.state or link.remote_state
-        link.remote_state_detail = remote.state_detail
-        link.remote_final = link.remote_final or remote.final
-        if remote.total is not None:
-            link.remote_total = remote.total
-        if remote.balance is not None:
-            link.remote_balance = remote.balance
-        link.refreshed_at = _now()
-        link.next_sync_at = next_sync(link, _now())
-        if remote.state and (remote.state != previous or action == "webhook"):
-            history.record(key, action, "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
-    db.session.commit()
-    return matched

@@ -13,7 +13,7 @@ from typing import Any
 
 from cryptography.fernet import InvalidToken
 from flask import current_app, has_request_context, url_for
-from marshmallow import Schema, ValidationError, fields
+from marshmallow import Schema, ValidationError, fields, missing
 
 from host.api import Message, ProviderContext
 from host.extensions import db
@@ -22,7 +22,7 @@ from host.locks import shared_lock
 from host.models import Company, ProviderSecret, ProviderSetting
 from host.plugins import Provider, Registry
 from host.keys import fernet_for
-from host.secrets import CONFIG_PREFIX, TOKEN_PREFIX, CommittingSecretBox, SecretBox, SecretUnreadable, current_keys
+from host.secrets import CONFIG_PREFIX, TOKEN_PREFIX, CommittingSecretBox, SecretBox, SecretUnreadable, current_keys, mask
 
 
 _MISSING = object()
@@ -229,3 +229,39 @@ def make_context(key: str, username: str | None) -> ProviderContext:
         webhook_url=public_url("hooks.webhook", provider=key),
         user=username,
     )
+
+
+def describe_fields(provider: Provider, values: dict | None = None):
+    """Describe the configure form from the provider's marshmallow schema (secrets masked)."""
+    schema = schema_for(provider)
+    if schema is None:
+        return []
+    setting = setting_for(provider.key)
+    stored = dict(setting.config or {})
+    box = config_box(provider.key)
+    described = []
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        secret = bool(field.metadata.get("secret"))
+        default = field.load_default if field.load_default is not missing and not callable(field.load_default) else None
+        value = (values or {}).get(name, stored.get(name, default))
+        try:
+            masked = mask(box.get(name)) if secret else ""
+        except SecretUnreadable:
+            masked = None
+        described.append(
+            {
+                "name": name,
+                "label": field.metadata.get("label", name.replace("_", " ").capitalize()),
+                "help": field.metadata.get("help", ""),
+                "secret": secret,
+                "masked": masked,  # None: stored but cannot be decrypted
+                "choices": field.metadata.get("choices"),
+                "boolean": isinstance(field, fields.Boolean),
+                "clear_name": clear_field(name),
+                "required": field.required,
+                "value": "" if secret or value is None else value,
+            }
+        )
+    return described

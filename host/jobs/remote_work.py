@@ -13,7 +13,7 @@ from sqlalchemy import func
 
 from host.api import Message, Result, WebhookResponse
 from host.extensions import db
-from host.integrations import history
+from host.integrations import history, webhook_updates
 from host.integrations import invoices as service
 from host.integrations.calls import call, provider_title
 from host.integrations.settings import stored_secret_values
@@ -56,7 +56,7 @@ def run_action(job: Job) -> None:
 
 
 def apply_updates(job: Job, response: WebhookResponse, action: str) -> Result:
-    matched = service.apply_webhook_updates(job.provider, response.updates, action)
+    matched = webhook_updates.apply(job.provider, response.updates, action)
     return Result.success(f"Applied {matched} of {len(response.updates)} update(s).")
 
 

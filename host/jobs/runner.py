@@ -165,8 +165,9 @@ def remote_from_json(item: dict) -> RemoteInvoice:
     for name in ("issue_date", "paid_on"):
         if values.get(name):
             values[name] = date.fromisoformat(values[name])
-    if values.get("reported_at"):
-        values["reported_at"] = datetime.fromisoformat(values["reported_at"])
+    for name in ("reported_at", "changed_at"):
+        if values.get(name):
+            values[name] = datetime.fromisoformat(values[name])
     values["tax_lines"] = ()  # webhook updates carry no tax lines
     return RemoteInvoice(**values)
 

@@ -79,26 +79,46 @@ def new_refresh_job(invoice: Invoice, key: str, username: str | None, run_id: in
     return job, refusal
 
 
-def request_create(invoice: Invoice, key: str, username: str | None) -> Result:
-    """"New <Provider> invoice": reserve, queue, return at once."""
-    provider = available_provider(key, "create_remote_invoice")
+def queue_create(invoice: Invoice, key: str, username: str | None) -> tuple[Job, str | None]:
+    """Reserve the link and queue a create job: (the job, why it was refused or None)."""
+    available_provider(key, "create_remote_invoice")
     job, refusal = new_create_job(invoice, key, username)
     db.session.commit()
+    if not refusal:
+        dispatch(job)
+    return job, refusal
+
+
+def request_create(invoice: Invoice, key: str, username: str | None) -> Result:
+    """"New <Provider> invoice": reserve, queue, return at once."""
+    _job, refusal = queue_create(invoice, key, username)
     if refusal:
         return Result.failure(refusal, sent=False)
-    dispatch(job)
-    return Result.success(f"Creating the {provider_title(provider)} invoice…")
+    return Result.success(f"Creating the {provider_title(available_provider(key, 'create_remote_invoice'))} invoice…")
+
+
+def queue_refresh(invoice: Invoice, key: str, username: str | None) -> tuple[Job, str | None]:
+    """Queue a refresh job, or return the one already queued: (the job, why it was refused or None)."""
+    available_provider(key, "remote_status")
+    if link_for(invoice, key) is not None:
+        queued = open_job(invoice, key, ("refresh", "sync"))
+        if queued is not None:
+            return queued, None
+    job, refusal = new_refresh_job(invoice, key, username)
+    db.session.commit()
+    if not refusal:
+        dispatch(job)
+    return job, refusal
 
 
 def request_refresh(invoice: Invoice, key: str, username: str | None) -> Result:
     provider = available_provider(key, "remote_status")
-    if link_for(invoice, key) is not None and open_job(invoice, key, REMOTE_KINDS):
-        return Result.success(f"A refresh from {provider_title(provider)} is already queued.")
-    job, refusal = new_refresh_job(invoice, key, username)
-    db.session.commit()
+    already = link_for(invoice, key) is not None and open_job(invoice, key, ("refresh", "sync")) is not None
+    _job, refusal = queue_refresh(invoice, key, username)
     if refusal:
         return Result.failure(refusal)
-    dispatch(job)
+    if already:
+        return Result.success(f"A refresh from {provider_title(provider)} is already queued.")
     return Result.success(f"Refreshing from {provider_title(provider)}…")
 
 

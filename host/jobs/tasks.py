@@ -36,12 +36,17 @@ def register(huey, app: Flask) -> SimpleNamespace:
 
     @huey.periodic_task(crontab(minute="*"), name="erp_host.upkeep")
     def upkeep() -> None:
-        """Every minute: resume what was lost, then enqueue due status syncs."""
+        """Every minute: resume what was lost, enqueue due status syncs, forget webhook events past
+        their retention and API idempotency keys older than a day."""
+        from host.integrations import webhook_events
         from host.jobs import recovery, sync
+        from host.rest import idempotency
 
         with app_context():
             recovery.recover()
             sync.enqueue_due()
+            webhook_events.prune()
+            idempotency.forget_expired()
 
     @huey.on_startup(name="erp_host.startup")
     def startup() -> None:

@@ -25,6 +25,7 @@ features (no invoice hooks, no invoice-page section).
 from __future__ import annotations
 
 import importlib.metadata
+import logging
 import uuid
 
 import pytest
@@ -263,11 +264,15 @@ class ProviderContract:
         result = call("handle_callback", params={"code": "forged", "state": "not-the-one-we-sent"})
         assert isinstance(result, Result) and not result.ok, "a callback with a state we never issued must be refused"
 
-    def test_hook_handle_webhook(self, registry, call):
+    def test_hook_handle_webhook(self, registry, call, caplog):
+        """A forged call is refused, and logged at debug level at most: anyone can
+        call the URL, so the host counts refusals in its own rate-limited log."""
         if not self.implements(registry, "handle_webhook"):
             return self.assert_absent(call, "handle_webhook", headers={}, body=b"")
-        response = call("handle_webhook", headers={"content-type": "application/json"}, body=b'{"forged": true}')
+        with caplog.at_level(logging.DEBUG):
+            response = call("handle_webhook", headers={"content-type": "application/json"}, body=b'{"forged": true}')
         assert isinstance(response, WebhookResponse) and response.status >= 400 and not response.updates
+        assert [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG] == []
 
     def test_hook_process_webhook(self, registry, call):
         if not self.implements(registry, "process_webhook"):

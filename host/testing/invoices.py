@@ -19,11 +19,11 @@ DEMO_CLIENT = ClientData(
 
 def sample_line(description="Translation EN>DE", quantity="1000", unit_price="0.12", discount_percent="0",
                 taxes=(VAT_21,), service="Translation", discount_amount="0", charge_percent="0",
-                charge_amount="0") -> dict:
+                charge_amount="0", charge_taxed=True) -> dict:
     return dict(service=service, description=description, quantity=Decimal(quantity),
                 unit_price=Decimal(unit_price), discount_percent=Decimal(discount_percent), taxes=tuple(taxes),
                 discount_amount=Decimal(discount_amount), charge_percent=Decimal(charge_percent),
-                charge_amount=Decimal(charge_amount))
+                charge_amount=Decimal(charge_amount), charge_taxed=charge_taxed)
 
 
 def sample_invoice(
@@ -48,7 +48,7 @@ def sample_invoice(
         adjustments = (AdjustmentInput("allowance", "Discount", percent=Decimal(discount_percent)), *adjustments)
     totals = compute_totals(
         [LineInput(l["quantity"], l["unit_price"], l["discount_percent"], l["taxes"], l["discount_amount"],
-                   l["charge_percent"], l["charge_amount"]) for l in lines],
+                   l["charge_percent"], l["charge_amount"], l.get("charge_taxed", True)) for l in lines],
         adjustments, (), calculation, currency,
     )
     return InvoiceData(
@@ -59,7 +59,8 @@ def sample_invoice(
         due_date=issue_date + timedelta(days=payment_term.days if payment_term else 0),
         currency=currency,
         client=client,
-        lines=tuple(LineData(net=net, **line) for line, net in zip(lines, totals.line_nets)),
+        lines=tuple(LineData(net=net, untaxed_charge=untaxed, **line)
+                    for line, net, untaxed in zip(lines, totals.line_nets, totals.line_untaxed_charges)),
         payment_term=payment_term,
         subtotal=totals.subtotal,
         allowance_charges=totals.allowance_charges,

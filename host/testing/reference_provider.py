@@ -4,6 +4,7 @@ It is registered in tests exactly as an entry point would register it, and is
 the contract suite's reference implementation. Knobs on the instance let
 tests inject failures: ``fail_next`` ("timeout_after_create", "crash",
 "throttled", "wrong_type", "refuse_existing"), ``delay`` (seconds, to widen race windows),
+``hang`` (seconds the interactive hooks ``link``, ``remote_status`` and ``remote_document`` sleep),
 ``tax_offset`` (the remote computes the first tax line this much higher,
 like a remote that rounds differently; the preview says so).
 """
@@ -15,6 +16,7 @@ import itertools
 import threading
 import time
 from dataclasses import replace
+from datetime import datetime, timezone
 from decimal import Decimal
 
 from marshmallow import Schema, fields, validate
@@ -57,6 +59,7 @@ class ReferenceProvider:
         self.calls: list[str] = []
         self.fail_next: str | None = None
         self.delay = 0.0
+        self.hang = 0.0
         self.tax_offset = Decimal(0)
         self._ids = itertools.count(1001)
         self._lock = threading.Lock()
@@ -171,6 +174,8 @@ class ReferenceProvider:
     @hookimpl
     def link(self, invoice, remote_id):
         self.calls.append("link")
+        if self.hang:
+            time.sleep(self.hang)
         remote = self.invoices.get(remote_id)
         if remote is None:
             return Result.failure(f"{self.title} has no invoice {remote_id}.")
@@ -187,6 +192,8 @@ class ReferenceProvider:
     @hookimpl
     def remote_status(self, link):
         self.calls.append("remote_status")
+        if self.hang:
+            time.sleep(self.hang)
         remote = self.invoices.get(link.remote_id)
         if remote is None:
             return Result.failure(f"{self.title} invoice {link.remote_id} no longer exists.")
@@ -195,6 +202,8 @@ class ReferenceProvider:
     @hookimpl
     def remote_document(self, link):
         self.calls.append("remote_document")
+        if self.hang:
+            time.sleep(self.hang)
         if link.remote_id not in self.invoices:
             return Result.failure(f"{self.title} has no document for invoice {link.remote_id}.")
         content = f"%PDF-1.4\n% {self.title} invoice {link.remote_id}\n%%EOF\n".encode()
@@ -222,12 +231,15 @@ class ReferenceProvider:
         expected = hmac.new(config["api_key"].encode(), body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(headers.get("x-signature", ""), expected):
             return WebhookResponse(status=401, message="bad signature")
-        remote_id, _, state = body.decode().partition("=")
+        # body: "<remote id>=<state>" or "<remote id>=<state>@<unix time of the change>"
+        remote_id, _, event = body.decode().partition("=")
+        state, _, at = event.partition("@")
+        changed_at = datetime.fromtimestamp(int(at), timezone.utc) if at.isdigit() else None
         if remote_id in self.invoices:
             remote = self.invoices[remote_id]
             self.invoices[remote_id] = replace(remote, state=state)
         return WebhookResponse(status=200, updates=(
-            RemoteInvoice(remote_id=remote_id, state=state, final=state in FINAL_STATES),))
+            RemoteInvoice(remote_id=remote_id, state=state, final=state in FINAL_STATES, changed_at=changed_at),))
 
     def set_state(self, remote_id: str, state: str, total: Decimal | None = None) -> None:
         remote = self.invoices[remote_id]

@@ -3,10 +3,11 @@
 
 def register(app):
     from host.views import (bank_accounts, company, hooks, integrations, invoice_integrations, invoices, messages,
-                            payments, records, runs)
+                            payments, records, runs, tokens)
     from host.payment_means import formatted_iban
 
-    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, payments, bank_accounts):
+    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, tokens, payments,
+                   bank_accounts):
         app.register_blueprint(module.bp)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink

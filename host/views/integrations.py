@@ -3,43 +3,26 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from marshmallow import fields, missing
 
 from host.auth import admin_required
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
-from host.integrations import admin
+from host.integrations import admin, history
+from host.integrations.admin import status_of
 from host.integrations.settings import (
-    clear_field,
-    config_box,
+    describe_fields,
     registry,
     schema_for,
     secret_fields,
     setting_for,
-    unreadable_secrets,
 )
 from host.jobs import bulk
 from host.models import BulkRun, IntegrationEvent, ProviderSetting
 from host.plugins import Provider, UnknownProvider
-from host.secrets import SecretUnreadable, mask
 from host.views.messages import flash_result
 
 bp = Blueprint("integrations", __name__, url_prefix="/settings/integrations")
 PAGE_SIZE = 50
-
-
-def status_of(provider: Provider, setting: ProviderSetting | None) -> str:
-    if provider.load_error:
-        return "failed to load"
-    if setting and setting.attention:
-        return "needs attention"
-    if unreadable_secrets(provider.key):
-        return "needs attention"
-    if setting and any(n.get("level") == "error" for n in (setting.notices or [])):
-        return "needs attention"
-    if setting and setting.enabled and any(n.get("level") == "warning" for n in (setting.notices or [])):
-        return "settings differ"
-    return "enabled" if setting and setting.enabled else "disabled"
 
 
 def _provider_or_404(key: str) -> Provider:
@@ -57,42 +40,6 @@ def index():
         setting = db.session.get(ProviderSetting, key)
         rows.append({"provider": provider, "setting": setting, "status": status_of(provider, setting)})
     return render_template("integrations/index.html", rows=rows)
-
-
-def _form_fields(provider: Provider, values: dict | None = None):
-    """Describe the configure form from the provider's marshmallow schema."""
-    schema = schema_for(provider)
-    if schema is None:
-        return []
-    setting = setting_for(provider.key)
-    stored = dict(setting.config or {})
-    box = config_box(provider.key)
-    described = []
-    for name, field in schema.fields.items():
-        if field.dump_only:
-            continue
-        secret = bool(field.metadata.get("secret"))
-        default = field.load_default if field.load_default is not missing and not callable(field.load_default) else None
-        value = (values or {}).get(name, stored.get(name, default))
-        try:
-            masked = mask(box.get(name)) if secret else ""
-        except SecretUnreadable:
-            masked = None
-        described.append(
-            {
-                "name": name,
-                "label": field.metadata.get("label", name.replace("_", " ").capitalize()),
-                "help": field.metadata.get("help", ""),
-                "secret": secret,
-                "masked": masked,  # None: stored but cannot be decrypted
-                "choices": field.metadata.get("choices"),
-                "boolean": isinstance(field, fields.Boolean),
-                "clear_name": clear_field(name),
-                "required": field.required,
-                "value": "" if secret or value is None else value,
-            }
-        )
-    return described
 
 
 @bp.route("/<provider>", methods=["GET", "POST"])
@@ -117,7 +64,7 @@ def configure(provider):
         provider=plugin,
         setting=setting,
         status=status_of(plugin, setting),
-        fields=_form_fields(plugin, values),
+        fields=describe_fields(plugin, values),
         errors=errors,
         events=events,
     ), (422 if request.method == "POST" else 200)
@@ -180,13 +127,9 @@ RECENT_RUNS = 10
 @bp.route("/log")
 @admin_required
 def log():
-    query = db.select(IntegrationEvent).order_by(IntegrationEvent.id.desc())
     provider = request.args.get("provider", "")
     outcome = request.args.get("outcome", "")
-    if provider:
-        query = query.filter_by(provider=provider)
-    if outcome:
-        query = query.filter_by(outcome=outcome)
+    query = history.log_query(provider, outcome)
     page = db.paginate(query, page=int_arg("page", 1, MAX_PAGE), per_page=PAGE_SIZE, error_out=False)
     runs = db.session.execute(db.select(BulkRun).order_by(BulkRun.id.desc()).limit(RECENT_RUNS)).scalars().all()
     return render_template(
@@ -196,5 +139,5 @@ def log():
         providers=sorted(registry().providers),
         provider=provider,
         outcome=outcome,
-        outcomes=("ok", "failed", "blocked", "error"),
+        outcomes=history.OUTCOMES,
     )

@@ -13,43 +13,15 @@ from host.api import RemoteDocument, RemoteSearch
 from host.extensions import db
 from host.inputs import MAX_PAGE, int_arg
 from host.integrations import invoices as service
-from host.integrations.settings import registry, warnings_of
+from host.integrations.settings import registry
+from host.integrations.state import invoice_states
 from host.invoice_data import totals_for
 from host.jobs import service as jobs
-from host.models import Company, IntegrationEvent, Invoice, ProviderSetting, RemoteLink
+from host.models import Company, IntegrationEvent, Invoice
 from host.views.messages import flash_result
 
 bp = Blueprint("invoice_integrations", __name__, url_prefix="/invoices/<int:invoice_id>/integrations/<provider>")
 PICKER_PAGE_SIZE = 20
-
-
-def _panels(invoice: Invoice, total: Decimal) -> list[dict]:
-    """One section per enabled provider that can create or link invoices, with
-    its link, its latest job and its settings warnings: two queries in all."""
-    providers = [p for p in registry().loaded() if p.implements("create_remote_invoice") or p.implements("link")]
-    rows = {setting.provider: (setting, link) for setting, link in db.session.execute(
-        db.select(ProviderSetting, RemoteLink)
-        .outerjoin(RemoteLink, (RemoteLink.provider == ProviderSetting.provider) & (RemoteLink.invoice_id == invoice.id))
-        .where(ProviderSetting.provider.in_([p.key for p in providers]), ProviderSetting.enabled)
-    ).all()}
-    jobs_by_provider = jobs.latest_jobs(invoice)
-    panels = []
-    for provider in providers:
-        if provider.key not in rows:  # not enabled
-            continue
-        setting, link = rows[provider.key]
-        job = jobs_by_provider.get(provider.key)
-        state = provider.info.state(link.remote_state) if link is not None and provider.info else None
-        actions = [a for a in (provider.info.invoice_actions if provider.info else ())
-                   if link is not None and link.status == "linked" and (not a.states or link.remote_state in a.states)]
-        panels.append({
-            "provider": provider, "link": link, "job": job, "state": state,
-            "actions": actions if provider.implements("run_invoice_action") else [],
-            "busy": bool(job and job.status in jobs.OPEN),
-            "differs": bool(link and link.remote_total is not None and link.remote_total != total),
-            "warnings": warnings_of(setting),
-        })
-    return panels
 
 
 def panels_for(invoice: Invoice, total: Decimal) -> Markup:
@@ -58,7 +30,7 @@ def panels_for(invoice: Invoice, total: Decimal) -> Markup:
     events = db.session.execute(
         db.select(IntegrationEvent).filter_by(invoice_id=invoice.id).order_by(IntegrationEvent.id.desc()).limit(50)
     ).scalars().all()
-    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=_panels(invoice, total),
+    return Markup(render_template("integrations/_invoice_panels.html", invoice=invoice, panels=invoice_states(invoice, total),
                                   events=events, local_total=total))
 
 
@@ -131,7 +103,7 @@ def panel(invoice_id, provider):
     job is still running: the page polls it while a job runs."""
     invoice = _invoice(invoice_id)
     total = totals_for(invoice, Company.get()).total
-    busy = any(p["busy"] for p in _panels(invoice, total) if p["provider"].key == provider)
+    busy = any(p["busy"] for p in invoice_states(invoice, total) if p["provider"].key == provider)
     return jsonify(busy=busy, html=str(panels_for(invoice, total)))
 
 
@@ -140,8 +112,10 @@ def unlink(invoice_id, provider):
     return _run(service.unlink, invoice_id, provider)
 
 
-@bp.route("/document")
+@bp.route("/document", methods=["POST"])
 def document(invoice_id, provider):
+    """Fetch the remote document. A POST with the CSRF token: it calls the
+    provider and writes the history, so a cross-site link must not trigger it."""
     answer = _answer(service.remote_document, invoice_id, provider)
     if isinstance(answer, RemoteDocument):
         return send_file(io.BytesIO(answer.content), mimetype=answer.content_type,

@@ -9,24 +9,15 @@ from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from host.extensions import db
-from host.inputs import MAX_PAGE, int_arg
-from host.forms import STATUS_LABELS, InvoiceForm, options
+from host.inputs import MAX_PAGE, MAX_ROW_ID, int_arg
+from host.forms import STATUS_LABELS, InvoiceForm
+from host.invoice_edit import initial_data, offer_choices, save_invoice
 from host.invoice_data import totals_for
 from host.invoice_filters import INTEGRATION_FILTERS, PAYMENT_FILTERS, InvoiceFilters
-from host.models import (
-    Client,
-    Company,
-    Invoice,
-    InvoiceAdjustment,
-    InvoiceLine,
-    PaymentTerm,
-    Service,
-    Tax,
-)
+from host.models import Client, Company, Invoice, InvoiceLine
 from host.money import MINOR_UNIT_EXPONENT
 from host.payments import PAYMENT_LABELS
 
@@ -73,7 +64,7 @@ def list_filters() -> InvoiceFilters:
     """The invoice list's filters from the query string (or a bulk form's fields)."""
     values = request.values
     return InvoiceFilters(
-        client=int_arg("client"),
+        client=int_arg("client", high=MAX_ROW_ID),
         status=values.get("status", ""),
         date_from=_date_arg("date_from"),
         date_to=_date_arg("date_to"),
@@ -147,76 +138,19 @@ def edit(invoice_id: int):
     return _edit(_get(invoice_id))
 
 
-def _initial_data(invoice: Invoice, company: Company) -> dict:
-    if invoice.id is None:
-        return {"issue_date": date.today(), "currency": company.currency, "status": "draft", "lines": [],
-                "adjustments": []}
-    return {
-        "number": invoice.number,
-        "client": invoice.client_id,
-        "issue_date": invoice.issue_date,
-        "due_date": invoice.due_date,
-        "currency": invoice.currency,
-        "status": invoice.status,
-        "payment_term": invoice.payment_term_id or 0,
-        "notes": invoice.notes,
-        "taxes": [tax.id for tax in invoice.taxes],
-        "lines": [
-            {
-                "service": line.service_id or 0,
-                "description": line.description,
-                "quantity": line.quantity,
-                "unit_price": line.unit_price,
-                "discount_percent": line.discount_percent,
-                "discount_amount": line.discount_amount or None,
-                "charge_percent": line.charge_percent or None,
-                "charge_amount": line.charge_amount or None,
-                "taxes": [tax.id for tax in line.taxes],
-            }
-            for line in invoice.lines
-        ],
-        "adjustments": [
-            {"kind": a.kind, "percent": a.percent, "amount": a.amount, "reason": a.reason, "taxed": a.taxed}
-            for a in invoice.adjustments
-        ],
-    }
-
-
-def _choices(form: InvoiceForm, services, taxes) -> None:
-    clients = db.session.execute(db.select(Client).order_by(Client.code)).scalars().all()
-    terms = db.session.execute(db.select(PaymentTerm).order_by(PaymentTerm.days, PaymentTerm.name)).scalars().all()
-    form.client.choices = options([(0, "— choose a client —")] + [(c.id, f"{c.code} – {c.name}") for c in clients])
-    form.payment_term.choices = options([(0, "— none —")] + [(t.id, t.name) for t in terms])
-    form.taxes.choices = options((t.id, t.name) for t in taxes)
-    for entry in form.lines:
-        entry.form.service.choices = options([(0, "—")] + [(s.id, s.name) for s in services])
-        entry.form.taxes.choices = options((t.id, t.name) for t in taxes)
-
-
 def _edit(invoice: Invoice):
     company = Company.get()
     is_new = invoice.id is None
-    form = InvoiceForm(data=None if request.method == "POST" else _initial_data(invoice, company))
+    form = InvoiceForm(data=None if request.method == "POST" else initial_data(invoice, company))
     if request.method != "POST":
         for _ in range(BLANK_LINES):
             form.lines.append_entry()
         for _ in range(BLANK_ADJUSTMENTS):
             form.adjustments.append_entry()
-    services = db.session.execute(db.select(Service).order_by(Service.name)).scalars().all()
-    taxes = db.session.execute(db.select(Tax).order_by(Tax.category, Tax.percent.desc(), Tax.name)).scalars().all()
-    _choices(form, services, taxes)
-
-    if form.validate_on_submit() and not _number_taken(form, invoice):
-        _apply(form, invoice, company, {s.id: s for s in services}, {t.id: t for t in taxes})
-        db.session.add(invoice)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            db.session.rollback()  # the number was taken between our check and the insert
-            form.number.errors = [*form.number.errors, "Another invoice already uses this number."]
-        else:
-            flash(f"Invoice {invoice.number} {'created' if is_new else 'saved'}.", "success")
-            return redirect(url_for("invoices.show", invoice_id=invoice.id))
+    choices = offer_choices(form)
+    if form.is_submitted() and save_invoice(form, invoice, company, choices):
+        flash(f"Invoice {invoice.number} {'created' if is_new else 'saved'}.", "success")
+        return redirect(url_for("invoices.show", invoice_id=invoice.id))
     status = 400 if form.is_submitted() else 200
     return render_template(
         "invoices/form.html",
@@ -224,56 +158,5 @@ def _edit(invoice: Invoice):
         invoice=invoice,
         is_new=is_new,
         company=company,
-        services_by_id={s.id: s for s in services},
+        services_by_id=choices.services,
     ), status
-
-
-def _number_taken(form: InvoiceForm, invoice: Invoice) -> bool:
-    query = db.select(Invoice.id).where(Invoice.number == form.number.data)
-    if invoice.id is not None:
-        query = query.where(Invoice.id != invoice.id)
-    if db.session.execute(query).first():
-        form.number.errors = [*form.number.errors, "Another invoice already uses this number."]
-        return True
-    return False
-
-
-def _apply(form: InvoiceForm, invoice: Invoice, company: Company, services: dict, taxes: dict) -> None:
-    """Copy the validated form onto the invoice; lines are replaced, blank rows dropped."""
-    invoice.number = form.number.data
-    invoice.client_id = form.client.data
-    invoice.issue_date = form.issue_date.data
-    invoice.currency = form.currency.data or company.currency
-    invoice.status = form.status.data
-    invoice.payment_term = db.session.get(PaymentTerm, form.payment_term.data) if form.payment_term.data else None
-    invoice.notes = form.notes.data or ""
-    invoice.taxes = [taxes[i] for i in form.taxes.data or []]
-    invoice.due_date = form.due_date.data or invoice.default_due_date()
-    invoice.lines = [
-        _line(position, line, services.get(line.service.data), taxes)
-        for position, line in enumerate(form.filled_lines(), start=1)
-    ]
-    invoice.adjustments = [
-        InvoiceAdjustment(position=position, kind=a.kind.data, percent=a.percent.data, amount=a.amount.data,
-                          reason=a.reason.data, taxed=a.kind.data == "allowance" or bool(a.taxed.data))
-        for position, a in enumerate(form.filled_adjustments(), start=1)
-    ]
-
-
-def _line(position: int, line, service: Service | None, taxes: dict) -> InvoiceLine:
-    """A line; an empty price or description is taken from the chosen service, an empty quantity is 1."""
-    unit_price = line.unit_price.data
-    if unit_price is None:
-        unit_price = service.unit_price if service else Decimal(0)
-    return InvoiceLine(
-        position=position,
-        service=service,
-        description=line.description.data or (service.name if service else ""),
-        quantity=line.quantity.data if line.quantity.data is not None else Decimal(1),
-        unit_price=unit_price,
-        discount_percent=line.discount_percent.data or Decimal(0),
-        discount_amount=line.discount_amount.data or Decimal(0),
-        charge_percent=line.charge_percent.data or Decimal(0),
-        charge_amount=line.charge_amount.data or Decimal(0),
-        taxes=[taxes[i] for i in line.taxes.data or []],
-    )

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_login import current_user
 
 from host.extensions import db
+from host.inputs import MAX_ROW_ID
 from host.integrations.invoices import NotAvailable
 from host.jobs import bulk
 from host.models import BulkRun, Invoice, Job
@@ -23,7 +24,8 @@ def _run(run_id: int) -> BulkRun:
 def _chosen_invoices() -> list[Invoice]:
     if request.form.get("all_matching"):
         return db.session.execute(list_filters().query().limit(bulk.MAX_INVOICES)).scalars().all()
-    ids = [int(value) for value in request.form.getlist("invoice") if value.isdigit() and len(value) <= 18]
+    ids = [int(value) for value in request.form.getlist("invoice")
+           if value.isdigit() and len(value) <= 18 and int(value) <= MAX_ROW_ID]
     if not ids:
         return []
     return db.session.execute(db.select(Invoice).where(Invoice.id.in_(ids)).order_by(Invoice.id)).scalars().all()

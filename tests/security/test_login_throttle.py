@@ -3,7 +3,6 @@ take as long as known ones (issue 10, item 3)."""
 import statistics
 import time
 
-import pytest
 
 from host.app import create_app
 

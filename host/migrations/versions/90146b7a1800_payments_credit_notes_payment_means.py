@@ -1,7 +1,7 @@
 """payments credit notes payment means
 
 Revision ID: 90146b7a1800
-Revises: b7c41d9e2a15
+Revises: d0e84ac18028
 Create Date: 2026-12-05 07:49:22.844230
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '90146b7a1800'
-down_revision = 'b7c41d9e2a15'
+down_revision = 'd0e84ac18028'
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,11 @@ def problems(invoice: InvoiceData) -> list[str]:
             found.append(f"Line {position} has no description.")
         if not line.taxes:
             found.append(f"{label} has no tax; B2BRouter needs at least one tax per line (use 0% or exempt).")
+        if not line.charge_taxed and line.untaxed_charge:
+            found.append(f"{label} has an untaxed charge of {line.untaxed_charge} {invoice.currency}. B2BRouter "
+                         "taxes a line's charges with the line (they are part of its net, EN 16931 BT-131), so it "
+                         "would compute other amounts. Move the charge to “Invoice discounts and charges” with "
+                         "“Taxed” off, or untick “Charge not taxed” on the line.")
         for tax in line.taxes:
             if not _is_percent(tax.percent):
                 found.append(f"{label}: tax “{tax.name}” is not a percentage; B2BRouter only takes percentage taxes.")
@@ -59,6 +64,7 @@ def vat_base_problems(invoice: InvoiceData) -> list[str]:
         return []
     vat_bases = sum((t.base for t in invoice.tax_totals if t.tax.percent >= 0), Decimal(0))
     untaxed = sum((a.amount for a in invoice.allowance_charges if a.kind == "charge" and not a.taxed), Decimal(0))
+    untaxed += invoice.line_untaxed_charge_total  # reported on their own above
     if vat_bases + untaxed == invoice.tax_exclusive_total:
         return []
     return [
@@ -175,6 +181,15 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
+def _moment(value) -> datetime | None:
+    """``state_updated_at`` when it is an ISO time with a zone (B2BRouter's clock, like webhook times)."""
+    try:
+        moment = datetime.fromisoformat(str(value)) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
+
+
 def _date(value) -> date | None:
     try:
         return date.fromisoformat(str(value)[:10]) if value else None
@@ -193,13 +208,6 @@ def state_detail(data: dict) -> str | None:
     if state == "refused":
         return data.get(api_facts.REFUSE_REASON_FIELD) or None
     return None
-
-
-def _moment(value) -> datetime | None:
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
-    except ValueError:
-        return None
 
 
 def _payment(data: dict, remote: RemoteInvoice) -> RemoteInvoice:
@@ -229,6 +237,7 @@ def remote_invoice(data: dict, url: str) -> RemoteInvoice:
         final=data.get("state") in api_facts.FINAL_STATES,
         tax_lines=tuple(replace(t, amount=-t.amount, base=_negated(t.base, True)) for t in _tax_lines(data))
         if credit else _tax_lines(data),
+        changed_at=_moment(data.get("state_updated_at")),
     )
     return _payment(data, remote)
 

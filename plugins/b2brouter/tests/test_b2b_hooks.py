@@ -442,3 +442,21 @@ def test_every_request_of_a_push_passes_the_accounts_shared_limit(sandbox, confi
     made = sandbox.served.control("traffic", method="GET")["counters"]["requests"]
     assert made >= 2 and len(taken) == made
     assert set(taken) == {(f"account:{MAIN_ACCOUNT}", api_facts.DEFAULT_REQUESTS_PER_MINUTE, 60)}
+
+
+def test_an_untaxed_line_charge_blocks_the_push_instead_of_being_taxed(sandbox, config, context, make_invoice,
+                                                                        make_line):
+    # B2BRouter puts a line's charges in its net (BT-131) and taxes them: 100.00 + 8.00 untaxed would
+    # come back with VAT on 108.00; the host keeps the 8.00 out of every base
+    from dataclasses import replace
+
+    charged = replace(make_line("Courier", "1", "100"), charge_amount=Decimal(8), charge_taxed=False,
+                      untaxed_charge=Decimal("8.00"))
+    invoice = make_invoice(number="INV-UNTAXED-1", lines=[charged])
+    preview = plugin.preview_remote_totals(invoice=invoice, config=config, context=context)
+    assert not preview.ok and preview.sent is False
+    assert any("has an untaxed charge of 8.00 EUR" in p and "“Taxed” off" in p for p in preview.problems)
+    created = plugin.create_remote_invoice(invoice=invoice, config=config, context=context, attempt_id="u-1")
+    assert not created.ok and _numbered(sandbox, "INV-UNTAXED-1") == []
+    taxed = make_invoice(number="INV-UNTAXED-2", lines=[replace(charged, charge_taxed=True, untaxed_charge=Decimal(0))])
+    assert plugin.preview_remote_totals(invoice=taxed, config=config, context=context).total is not None

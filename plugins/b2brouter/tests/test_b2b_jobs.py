@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 import erp_host_b2brouter
 from erp_host_b2brouter.sandbox import MAIN_ACCOUNT
 from host.extensions import db
-from host.models import IntegrationEvent, Invoice, Job, RemoteLink
+from host.models import IntegrationEvent, Job, RemoteLink
 from host.testing.pytest_plugin import skip_or_fail
 from host.testing.workers import start_workers, wait_until
 

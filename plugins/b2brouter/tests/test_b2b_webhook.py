@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+from datetime import datetime, timezone
 
 import pytest
 
@@ -44,11 +45,12 @@ def test_the_signature_is_hmac_sha256_of_timestamp_dot_body():
     None, "", "garbage", "t=123", f"t={int(time.time())},s=deadbeef",
     sign("another-secret", EVENT),
 ])
-def test_unsigned_or_forged_calls_are_refused_and_logged(header, caplog):
-    with caplog.at_level(logging.WARNING, logger="erp_host_b2brouter.webhook"):
+def test_unsigned_or_forged_calls_are_refused_and_logged_only_for_debugging(header, caplog):
+    with caplog.at_level(logging.DEBUG, logger="erp_host_b2brouter.webhook"):
         response = call(header=header)
-    assert response.status == 401 and response.updates == ()
+    assert response.status == 401 and response.updates == () and response.message
     assert "refused" in caplog.text and SECRET not in caplog.text
+    assert all(record.levelno <= logging.DEBUG for record in caplog.records)  # the host counts refusals
 
 
 def test_a_tampered_body_is_refused():
@@ -77,3 +79,27 @@ def test_other_events_are_acknowledged_and_ignored():
                                                            "data": {"state": "sent"}}).encode()])
 def test_malformed_events_are_bad_requests(body):
     assert call(body=body, header=sign(SECRET, body)).status == 400
+
+
+def test_every_delivery_of_an_event_has_the_same_id_and_the_event_time():
+    first = call(header=sign(SECRET, EVENT, int(time.time()) - 120))
+    again = call(header=sign(SECRET, EVENT))  # B2BRouter retrying: a new signature, the same event
+    assert first.event_id == again.event_id == "issued_invoice.state_change:354754:error:1763630000"
+    assert first.updates[0].changed_at == datetime.fromtimestamp(1763630000, timezone.utc)
+
+
+def test_another_state_of_the_same_invoice_is_another_event():
+    paid = EVENT.replace(b'"error"', b'"paid"')
+    response = call(body=paid, header=sign(SECRET, paid))
+    assert response.event_id != call(header=sign(SECRET, EVENT)).event_id
+    assert response.updates[0].final  # paid can no longer change
+
+
+@pytest.mark.parametrize("triggered", [None, 0, -5, "1763630000", 10 ** 30, True])
+def test_without_a_usable_triggered_at_the_signature_time_is_the_event_time(triggered):
+    body = json.dumps({"code": "issued_invoice.state_change", "triggered_at": triggered,
+                       "data": {"invoice_id": 7, "state": "sent"}}).encode()
+    signed_at = int(time.time())
+    response = call(body=body, header=sign(SECRET, body, signed_at))
+    assert response.status == 200
+    assert response.updates[0].changed_at == datetime.fromtimestamp(signed_at, timezone.utc)

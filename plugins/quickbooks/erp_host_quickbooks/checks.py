@@ -189,8 +189,14 @@ def _matching_tax_code(tax, lookups: Lookups, problems: list) -> dict | None:
 
 
 def _charge_problems(invoice, currency: str) -> list[str]:
-    """Invoice-level charges and credit notes have no QuickBooks invoice counterpart."""
+    """Untaxed line charges, invoice-level charges and credit notes have no QuickBooks invoice counterpart."""
     problems = [
+        f"Line {number} (“{line.description[:40]}”) has an untaxed charge of {line.untaxed_charge} {currency}: a "
+        "QuickBooks line is taxed or not as a whole. Add the charge as its own line without tax, or untick "
+        "“Charge not taxed”."
+        for number, line in enumerate(invoice.lines, start=1) if line.untaxed_charge
+    ]
+    problems += [
         f"The invoice charge “{charge.reason}” ({charge.amount} {currency}) has no QuickBooks counterpart: a "
         "QuickBooks invoice has no invoice-level charges. Add it as an invoice line with a service instead."
         for charge in invoice.allowance_charges if charge.kind == "charge"

@@ -411,3 +411,15 @@ def test_preview_lists_what_quickbooks_is_missing(plugin, config, connected, us_
     result = plugin.preview_remote_totals(invoice=us_invoice(client_name="Nobody Inc"), config=config,
                                           context=connected)
     assert not result.ok and "No QuickBooks customer has the display name “Nobody Inc”" in result.problems[0]
+
+
+def test_an_untaxed_line_charge_blocks_the_push_instead_of_being_dropped(plugin, config, connected, us_invoice):
+    # a QuickBooks line is TAX or NON as a whole: 2 x 50.00 taxed plus 8.00 untaxed cannot be one line
+    invoice = us_invoice(lines=[sample_line(description="Bird watching tour", quantity="2", unit_price="50.00",
+                                            taxes=(CALIFORNIA,), service="Hours", charge_amount="8",
+                                            charge_taxed=False)])
+    assert invoice.lines[0].untaxed_charge == Decimal("8.00") and invoice.tax_exclusive_total == Decimal("108.00")
+    result = plugin.preview_remote_totals(invoice=invoice, config=config, context=connected)
+    assert not result.ok and result.sent is False
+    assert any("has an untaxed charge of 8.00 USD: a QuickBooks line is taxed or not as a whole" in p
+               for p in result.problems)

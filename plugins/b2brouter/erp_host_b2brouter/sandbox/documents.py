@@ -101,4 +101,5 @@ def webhook_body(invoice: dict) -> dict:
     data = {"invoice_id": invoice["id"], "state": invoice["state"]}
     if invoice.get("errors"):
         data["notes"] = "; ".join(invoice["errors"])
-    return {"code": api_facts.WEBHOOK_STATE_CHANGE, "triggered_at": _stamp(), "data": data}
+    return {"code": api_facts.WEBHOOK_STATE_CHANGE, "triggered_at": int(datetime.now(timezone.utc).timestamp()),
+            "data": data}
