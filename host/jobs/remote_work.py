@@ -66,6 +66,7 @@ def run_webhook(job: Job) -> None:
 
     payload = job.payload or {}
     updates = tuple(remote_from_json(item) for item in payload.get("updates", []))
+    read = ()
     if "work" in payload:
         provider = service.available_provider(job.provider, "process_webhook")
         answer = call(provider, "process_webhook", None, deadline=JOB_DEADLINE, work=payload["work"])
@@ -74,8 +75,11 @@ def run_webhook(job: Job) -> None:
                 history.record_result(job.provider, "webhook", answer, stored_secret_values(job.provider))
                 conclude(job, answer)
             return
-        updates += answer.updates
-    conclude(job, apply_updates(job, WebhookResponse(status=200, updates=updates), "webhook"))
+        read = answer.updates
+    result = apply_updates(job, WebhookResponse(status=200, updates=updates), "webhook")
+    if read:  # what the provider says now, read after the event: recorded apart from the events
+        webhook_updates.apply(job.provider, read, "webhook read")
+    conclude(job, result)
 
 
 def last_catch_up(provider: str) -> datetime | None:

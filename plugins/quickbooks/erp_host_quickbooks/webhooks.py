@@ -61,10 +61,10 @@ def events(payload) -> list[dict]:
 
 def handle(headers: dict, body: bytes, token: str | None, realm: str | None) -> WebhookResponse:
     if not token:
-        log.warning("QuickBooks webhook refused: no verifier token is configured")
+        log.debug("QuickBooks webhook refused: no verifier token is configured")
         return WebhookResponse(401, message="No webhook verifier token is configured for QuickBooks.")
     if not verified(headers, body, token):
-        log.warning("QuickBooks webhook refused: bad or missing intuit-signature")
+        log.debug("QuickBooks webhook refused: bad or missing intuit-signature")
         return WebhookResponse(401, message="Invalid intuit-signature.")
     try:
         payload = json.loads(body)
