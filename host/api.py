@@ -14,12 +14,15 @@ from typing import Any, Callable, ContextManager, Literal, Protocol
 
 from host.api_invoices import (  # the invoice data handed to plugins; part of this API
     AllowanceCharge,
+    BankAccountData,
     CalculationSettings,
     ClientData,
     CompanyData,
+    CreditedInvoice,
     InvoiceData,
     LineData,
     LinkData,
+    PaymentMeansData,
     PaymentTermData,
     TaxData,
     TaxTotal,
@@ -63,7 +66,17 @@ class Message:
 
 @dataclass(frozen=True)
 class RemoteInvoice:
-    """A provider's view of one remote invoice."""
+    """A provider's view of one remote invoice.
+
+    Payments: set ``amount_paid`` (what the customer has paid so far, in the
+    invoice's currency; ``total - balance`` when the provider keeps a balance)
+    and ``paid_on`` (the date of the latest payment) whenever the provider
+    knows them, and ``reported_at`` to the time the provider's data was last
+    changed (e.g. QuickBooks' ``MetaData.LastUpdatedTime``). The host then
+    marks the local invoice unpaid, partially paid or paid, records the
+    report in the invoice history, and ignores a report older than the one
+    it holds. ``amount_paid=None`` (the default) means "not reported".
+    """
 
     remote_id: str
     number: str | None = None
@@ -78,6 +91,9 @@ class RemoteInvoice:
     final: bool = False  # True when the state can no longer change (paid, cancelled, refused ...):
     #                      the host's scheduled status sync stops polling it
     tax_lines: tuple["RemoteTaxLine", ...] = ()  # the remote's tax lines, when it reports them
+    amount_paid: Decimal | None = None
+    paid_on: date | None = None
+    reported_at: datetime | None = None
     changed_at: datetime | None = None  # when the remote made this state change, on its own clock
     #                      (e.g. a webhook event's time, with a time zone). The host keeps the newest
     #                      per link and ignores a webhook update older than it: states never move back.
@@ -237,6 +253,29 @@ class Action:
 
 
 @dataclass(frozen=True)
+class InvoiceAction:
+    """A button in a linked invoice's section (e.g. "Send via B2BRouter").
+
+    Shown while the remote state is one of ``states`` (always, when empty).
+    Clicking it queues a job that calls ``run_invoice_action`` with ``name``.
+    """
+
+    name: str
+    label: str
+    states: tuple[str, ...] = ()
+    style: Literal["primary", "secondary", "danger"] = "primary"
+
+
+@dataclass(frozen=True)
+class RemoteState:
+    """How a remote state key is shown: a word and a colour (``tone``) instead of the raw key."""
+
+    key: str
+    label: str
+    tone: Literal["neutral", "info", "success", "warning", "error"] = "neutral"
+
+
+@dataclass(frozen=True)
 class ProviderInfo:
     """What the Integrations page shows about a provider.
 
@@ -260,6 +299,11 @@ class ProviderInfo:
     actions: tuple[Action, ...] = ()
     homepage: str | None = None
     connected_state: str | None = None
+    invoice_actions: tuple[InvoiceAction, ...] = ()
+    remote_states: tuple[RemoteState, ...] = ()  # remote state keys as words with colours
+
+    def state(self, key: str | None) -> RemoteState | None:
+        return next((s for s in self.remote_states if s.key == key), None)
 
 
 @dataclass(frozen=True)
@@ -273,11 +317,19 @@ class WebhookResponse:
     the raw body) for :data:`WEBHOOK_EVENT_RETENTION`; the same event delivered
     again is answered 200 and changes nothing. Set ``changed_at`` on each update
     so an older event arriving late cannot move a state back.
+
+    ``work``: a JSON-serialisable value for work that should not hold the
+    provider's request (e.g. fetching the changed entities rather than
+    trusting the event). The host answers at once, stores ``work`` in a
+    background job and calls ``process_webhook(work)`` there; that call's
+    ``updates`` are applied like these. ``process_webhook`` and ``catch_up``
+    return this type too (their ``status`` and ``event_id`` are ignored).
     """
 
     status: int
     updates: tuple[RemoteInvoice, ...] = ()
     message: str = ""
+    work: Any = None
     event_id: str | None = None
 
 

@@ -106,6 +106,56 @@ class PaymentTermData:
 
 
 @dataclass(frozen=True)
+class BankAccountData:
+    """A company bank account the customer pays into (EN 16931 BT-84 IBAN, BT-86 BIC, BT-85 holder).
+    ``iban`` is validated (check digits) and compact (no spaces); ``bic`` may be empty."""
+
+    iban: str
+    bic: str
+    holder: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentMeansData:
+    """How the customer pays (EN 16931 BG-16).
+
+    ``code`` is the UNCL 4461 payment means code (BT-81): ``58`` SEPA credit
+    transfer, ``30`` credit transfer, ``59`` SEPA direct debit, ``48`` bank
+    card, ``54`` credit card, ``10`` cash. Map it to your provider's own codes.
+    ``account`` is set for credit transfers (the company account to pay
+    into), ``mandate_reference`` for direct debits (BT-89).
+    """
+
+    code: str
+    name: str
+    account: BankAccountData | None = None
+    mandate_reference: str = ""
+
+
+@dataclass(frozen=True)
+class CreditedInvoice:
+    """The invoice a credit note corrects (EN 16931 BG-3).
+
+    ``remote_ids`` holds the original's remote IDs by provider key, for the
+    providers it is linked at: ``remote_id(provider)`` says whether (and as
+    what) the original was sent to you; refuse a credit note whose original
+    your provider never received if the provider needs it."""
+
+    number: str
+    issue_date: date
+    reason: str
+    remote_ids: tuple[tuple[str, str], ...] = ()
+    remote_numbers: tuple[tuple[str, str], ...] = ()
+
+    def remote_id(self, provider: str) -> str | None:
+        return dict(self.remote_ids).get(provider)
+
+    def remote_number(self, provider: str) -> str | None:
+        return dict(self.remote_numbers).get(provider)
+
+
+@dataclass(frozen=True)
 class InvoiceData:
     """A client invoice as plugins see it, totals already computed by the host."""
 
@@ -124,6 +174,8 @@ class InvoiceData:
     tax_totals: tuple[TaxTotal, ...]
     total: Decimal  # negative: a credit note
     notes: str = ""
+    payment_means: PaymentMeansData | None = None
+    credited: CreditedInvoice | None = None  # set on a credit note: the invoice it corrects
 
     @property
     def allowance_total(self) -> Decimal:
@@ -139,7 +191,8 @@ class InvoiceData:
 
     @property
     def is_credit_note(self) -> bool:
-        return self.total < 0
+        """A credit note made with "Credit this invoice" (``credited`` is set), or any negative invoice."""
+        return self.credited is not None or self.total < 0
 
 
 @dataclass(frozen=True)

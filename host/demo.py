@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from host.extensions import db
-from host.models import Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax, User
+from host.models import BankAccount, Client, Company, Invoice, InvoiceLine, PaymentTerm, Service, Tax, User
 
 DEMO_USERS = {"admin": ("admin-demo-pass", "admin"), "clerk": ("clerk-demo-pass", "user")}
 
@@ -28,7 +28,8 @@ CLIENTS = [
 ]
 SERVICES = [("Translation", "0.12"), ("Proofreading", "0.05"), ("Design", "75.00"), ("Project management", "45.00")]
 TAXES = [("IVA 21%", "21", "S"), ("VAT 19%", "19", "S"), ("Reverse charge", "0", "AE"), ("Sales tax 8%", "8", "S"), ("Exempt", "0", "E")]
-TERMS = [("Net 30", 30), ("Net 15", 15), ("Due on receipt", 0)]
+TERMS = [("Net 30", 30, "58"), ("Net 15", 15, "58"), ("Due on receipt", 0, "")]  # name, days, payment means
+BANK_ACCOUNT = dict(name="Main account", iban="ES9121000418450200051332", bic="CAIXESBBXXX", is_default=True)
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -57,7 +58,8 @@ def load_demo(today: date | None = None) -> None:
     clients = {c["code"]: _get_or_add(Client, {"code": c["code"]}, **{k: v for k, v in c.items() if k != "code"}) for c in CLIENTS}
     services = {n: _get_or_add(Service, {"name": n}, unit_price=Decimal(p)) for n, p in SERVICES}
     taxes = {n: _get_or_add(Tax, {"name": n}, percent=Decimal(p), category=c) for n, p, c in TAXES}
-    terms = {n: _get_or_add(PaymentTerm, {"name": n}, days=d) for n, d in TERMS}
+    terms = {n: _get_or_add(PaymentTerm, {"name": n}, days=d, payment_means=m) for n, d, m in TERMS}
+    _get_or_add(BankAccount, {"iban": BANK_ACCOUNT["iban"]}, **{k: v for k, v in BANK_ACCOUNT.items() if k != "iban"})
     db.session.flush()
 
     def invoice(number, client, currency, term, lines, days_ago=0):

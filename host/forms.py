@@ -34,6 +34,7 @@ from wtforms.validators import (
 from wtforms.widgets import TextInput
 
 from host.invoice_data import plain
+from host.payment_means import MEANS_LABELS
 from host.models import ROUNDING_METHODS, TAX_CATEGORIES
 
 ROUNDING_LABELS = {
@@ -228,6 +229,10 @@ class TaxForm(FlaskForm):
 
 class PaymentTermForm(FlaskForm):
     name = LineField("Name", [DataRequired(), Length(max=100)], filters=[strip])
+    payment_means = SelectField("Payment means", default="", filters=[lambda v: v or ""],
+                                choices=options([("", "— none —")] + list(MEANS_LABELS.items())),
+                                description="How invoices with this term are paid (EN 16931 BT-81); "
+                                            "an invoice can override it.")
     days = IntegerField(
         "Days",
         [Required("Give the number of days (0 is allowed)."), parsed,

@@ -215,3 +215,38 @@ def handle_webhook(headers, body, config, context):
     :returns: :class:`host.WebhookResponse`; the host applies its ``updates``
         to the linked invoices with those remote IDs.
     """
+
+
+@hookspec(firstresult=True)
+def process_webhook(work, config, context):
+    """Do, in a background job, the work a webhook deferred (its
+    ``WebhookResponse.work``): e.g. read the changed entities from the
+    provider rather than trusting the event. Runs with the job deadline.
+
+    :returns: :class:`host.WebhookResponse` whose ``updates`` the host applies
+        (its ``status`` is ignored); or a failed :class:`host.Result`
+        (``retry_after`` set: the job tries again then).
+    """
+
+
+@hookspec(firstresult=True)
+def catch_up(since, config, context):
+    """Report what changed remotely since ``since`` (an aware UTC datetime;
+    ``None`` the first time), e.g. with a change-data-capture query: the
+    safety net for webhooks missed while the host was down. The host calls
+    it in a background job once per sync interval (``sync_minutes``).
+
+    :returns: :class:`host.WebhookResponse` whose ``updates`` the host applies
+        to linked invoices; or a failed :class:`host.Result`, after which the
+        next call gets the same ``since``.
+    """
+
+
+@hookspec(firstresult=True)
+def run_invoice_action(name, invoice, link, config, context):
+    """Run one of ``ProviderInfo.invoice_actions`` on a linked invoice (e.g.
+    send it), in a background job.
+
+    :param name: the :class:`host.InvoiceAction` name; ``link``: :class:`host.LinkData`.
+    :returns: :class:`host.Result`, with the fresh ``remote`` when it changed.
+    """

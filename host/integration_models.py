@@ -119,7 +119,7 @@ class WebhookEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-JOB_KINDS = ("create", "refresh", "sync", "webhook")
+JOB_KINDS = ("create", "refresh", "sync", "webhook", "action", "catchup")
 JOB_STATUSES = ("queued", "running", "done", "failed", "blocked", "cancelled")
 OPEN_JOB_STATUSES = ("queued", "running")
 

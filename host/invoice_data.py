@@ -7,12 +7,14 @@ from host.api import (
     CalculationSettings,
     ClientData,
     CompanyData,
+    CreditedInvoice,
     InvoiceData,
     LineData,
     PaymentTermData,
     TaxData,
 )
-from host.models import Company, Invoice, InvoiceAdjustment, InvoiceLine, Tax
+from host.extensions import db
+from host.models import Company, Invoice, InvoiceAdjustment, InvoiceLine, RemoteLink, Tax
 from host.money import AdjustmentInput, LineInput, Totals, compute_totals
 
 
@@ -75,6 +77,8 @@ def totals_for(invoice: Invoice, company: Company | None = None) -> Totals:
 
 
 def invoice_data(invoice: Invoice, company: Company | None = None) -> InvoiceData:
+    from host.payment_means import payment_means_data
+
     company = company or Company.get()
     totals = totals_for(invoice, company)
     client = invoice.client
@@ -122,4 +126,20 @@ def invoice_data(invoice: Invoice, company: Company | None = None) -> InvoiceDat
         tax_totals=totals.tax_totals,
         total=totals.total,
         notes=invoice.notes,
+        payment_means=payment_means_data(invoice, company),
+        credited=credited_data(invoice),
+    )
+
+
+def credited_data(invoice: Invoice) -> CreditedInvoice | None:
+    original = invoice.credited_invoice
+    if original is None:
+        return None
+    links = db.session.execute(
+        db.select(RemoteLink).filter_by(invoice_id=original.id, status="linked").order_by(RemoteLink.provider)
+    ).scalars().all()
+    return CreditedInvoice(
+        number=original.number, issue_date=original.issue_date, reason=invoice.credit_reason,
+        remote_ids=tuple((l.provider, l.remote_id) for l in links if l.remote_id),
+        remote_numbers=tuple((l.provider, l.remote_number) for l in links if l.remote_number),
     )

@@ -10,6 +10,8 @@ from host.inputs import like_pattern
 from host.models import INVOICE_STATUSES, Client, Invoice, RemoteLink
 
 INTEGRATION_FILTERS = {"missing": "Not yet in", "failed": "Failed in"}
+PAYMENT_FILTERS = {"unpaid": "Not fully paid", "overdue": "Overdue", "partial": "Partially paid", "paid": "Paid"}
+OPEN_STATUSES = ("issued", "paid")  # drafts and cancelled invoices are never owed
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,14 @@ class InvoiceFilters:
     date_to: date | None = None
     integration: str = ""  # "missing:<provider>" or "failed:<provider>"
     text: str = ""  # part of the number or of the client's name or code
+    payment: str = ""  # a PAYMENT_FILTERS key
+    today: date | None = None  # "overdue" compares due dates with this day (default: today)
 
     def args(self) -> dict[str, str]:
         """The filters as query-string values (for links and hidden fields)."""
         return {"client": str(self.client or ""), "status": self.status, "date_from": str(self.date_from or ""),
-                "date_to": str(self.date_to or ""), "integration": self.integration, "q": self.text}
+                "date_to": str(self.date_to or ""), "integration": self.integration, "q": self.text,
+                "payment": self.payment}
 
     @property
     def active(self) -> bool:
@@ -44,6 +49,7 @@ class InvoiceFilters:
             query = query.where(Invoice.issue_date >= self.date_from)
         if self.date_to:
             query = query.where(Invoice.issue_date <= self.date_to)
+        query = self._payment(query)
         kind, _, provider = self.integration.partition(":")
         if provider and kind in INTEGRATION_FILTERS:
             linked = db.select(RemoteLink.id).where(RemoteLink.invoice_id == Invoice.id, RemoteLink.provider == provider)
@@ -51,4 +57,14 @@ class InvoiceFilters:
                 query = query.where(~linked.exists())
             else:
                 query = query.where(linked.where(RemoteLink.status == "failed").exists())
+        return query
+
+    def _payment(self, query):
+        if self.payment not in PAYMENT_FILTERS:
+            return query
+        if self.payment in ("partial", "paid"):
+            return query.where(Invoice.payment_state == self.payment)
+        query = query.where(Invoice.payment_state != "paid", Invoice.status.in_(OPEN_STATUSES))
+        if self.payment == "overdue":
+            query = query.where(Invoice.due_date < (self.today or date.today()))
         return query

@@ -42,9 +42,10 @@ class LineForm(Form):
                             description="Negative for a returned item.")
     unit_price = number_field("Unit price", None, -MONEY_LIMIT, MONEY_LIMIT, "The price is too large.")
     discount_percent = number_field("Discount %", None, 0, 100, "The discount must be between 0 and 100 %%.")
-    discount_amount = number_field("Discount amount", None, 0, MONEY_LIMIT, "The discount amount must be 0 or more.")
+    discount_amount = number_field("Discount amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The discount amount is too large.",
+                                   description="Negative only on a credit note's line (a negated quantity).")
     charge_percent = number_field("Charge %", None, 0, 100, "The charge must be between 0 and 100 %%.")
-    charge_amount = number_field("Charge amount", None, 0, MONEY_LIMIT, "The charge amount must be 0 or more.")
+    charge_amount = number_field("Charge amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The charge amount is too large.")
     charge_untaxed = BooleanField("Charge not taxed", default=False,
                                   description="On: the line's charge is outside its net and every tax base.")
     taxes = SelectMultipleField("Taxes", coerce=int)
@@ -67,7 +68,8 @@ class AdjustmentForm(Form):
 
     kind = SelectField("Kind", choices=options((k, ADJUSTMENT_LABELS[k]) for k in ADJUSTMENT_KINDS))
     percent = number_field("Percent", None, 0, 100, "The percent must be between 0 and 100 %%.")
-    amount = number_field("Amount", None, 0, MONEY_LIMIT, "The amount must be 0 or more.")
+    amount = number_field("Amount", None, -MONEY_LIMIT, MONEY_LIMIT, "The amount is too large.",
+                          description="Negative only on a credit note.")
     reason = StringField("Reason", [Length(max=200)], filters=[strip],
                          description="Required by EN 16931 e-invoices, and sent to the provider.")
     taxed = BooleanField("Taxed", default=True, description="Charges only: off for a charge outside the tax bases.")

@@ -37,6 +37,7 @@ from host.integration_models import (  # the provider tables, re-exported: one i
 )
 from host.model_types import Money, Percent, utcnow
 from host.token_models import ApiToken, IdempotentRequest  # the API tables, re-exported too
+from host.models_payments import BankAccount, PaymentReport  # and the payment tables
 
 ROLES = ("admin", "user")
 INVOICE_STATUSES = ("draft", "issued", "paid", "cancelled")
@@ -155,6 +156,7 @@ class PaymentTerm(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     days: Mapped[int] = mapped_column(Integer, default=30)
+    payment_means: Mapped[str] = mapped_column(String(3), default="", server_default="")  # UNCL 4461 code (host.payment_means)
 
 
 line_taxes = Table(
@@ -185,9 +187,25 @@ class Invoice(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # payment state (host.payments): unpaid, partial, paid; who said so and as of when
+    payment_state: Mapped[str] = mapped_column(String(10), default="unpaid", server_default="unpaid", index=True)
+    amount_paid: Mapped[Decimal] = mapped_column(Money, default=Decimal(0), server_default="0")
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    payment_source: Mapped[str | None] = mapped_column(String(60))  # "user" or a provider key
+    payment_as_of: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # payment means: the term's unless overridden here (host.payment_means)
+    payment_means: Mapped[str] = mapped_column(String(3), default="", server_default="")
+    mandate_reference: Mapped[str] = mapped_column(String(70), default="", server_default="")
+    bank_account_id: Mapped[int | None] = mapped_column(ForeignKey("bank_accounts.id", ondelete="SET NULL"))
+    # a credit note: the invoice it credits and why (host.credit_notes)
+    credited_invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id", ondelete="SET NULL"), index=True)
+    credit_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
 
     client: Mapped[Client] = relationship()
     payment_term: Mapped[PaymentTerm | None] = relationship()
+    bank_account: Mapped["BankAccount | None"] = relationship()
+    credited_invoice: Mapped["Invoice | None"] = relationship(remote_side="Invoice.id", back_populates="credit_notes")
+    credit_notes: Mapped[list["Invoice"]] = relationship(back_populates="credited_invoice", order_by="Invoice.id")
     lines: Mapped[list["InvoiceLine"]] = relationship(
         back_populates="invoice", order_by="InvoiceLine.position", cascade="all, delete-orphan"
     )
@@ -239,7 +257,7 @@ class InvoiceAdjustment(db.Model):
 
 
 __all__ = [
-    "ApiToken", "IdempotentRequest", "WebhookEvent",
+    "ApiToken", "BankAccount", "IdempotentRequest", "PaymentReport", "WebhookEvent",
     "ADJUSTMENT_KINDS", "INVOICE_STATUSES", "JOB_KINDS", "JOB_STATUSES", "OPEN_JOB_STATUSES", "ROLES",
     "ROUNDING_METHODS", "TAX_CATEGORIES", "BulkRun", "Client", "Company", "IntegrationEvent", "Invoice",
     "InvoiceAdjustment", "InvoiceLine", "Job", "KeyCanary", "PaymentTerm", "ProviderSecret", "ProviderSetting",

@@ -57,7 +57,7 @@ KINDS = {
         ),
         Kind(
             "terms", "Payment terms", "payment term", PaymentTerm, PaymentTermForm, "name", ("name",),
-            (Column("Name", "name"), Column("Days", "days", numeric=True)),
+            (Column("Name", "name"), Column("Days", "days", numeric=True), Column("Payment means", "payment_means")),
         ),
     )
 }

@@ -2,7 +2,7 @@
 import pytest
 
 PUBLIC = {"auth.login", "static", "hooks.webhook"}
-ADMIN_ONLY_BLUEPRINTS = {"integrations", "company"}
+ADMIN_ONLY_BLUEPRINTS = {"integrations", "company", "bank_accounts"}
 ADMIN_ONLY_ENDPOINTS = {"hooks.callback"}
 SAMPLE_VALUES = {"invoice_id": 1, "provider": "reference", "name": "ping", "record_id": 1, "kind": "clients", "filename": "style.css"}
 

@@ -44,6 +44,9 @@ EXPECTED = {
     "handle_callback": Result,
     "list_remote_invoices": RemotePage,
     "handle_webhook": WebhookResponse,
+    "process_webhook": (WebhookResponse, Result),
+    "catch_up": (WebhookResponse, Result),
+    "run_invoice_action": Result,
     "remote_document": (RemoteDocument, Result),
     "preview_remote_totals": (RemoteTotals, Result),
 }

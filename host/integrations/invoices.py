@@ -31,6 +31,7 @@ from host.integrations.webhook_updates import newest
 from host.invoice_data import invoice_data
 from host.jobs.sync import next_sync
 from host.models import Invoice, RemoteLink
+from host.payments import apply_provider_report
 from host.plugins import Provider, UnknownProvider
 
 IN_PROGRESS = "Another request for this invoice is in progress. Wait a moment and reload the page."
@@ -109,7 +110,8 @@ def release(link: RemoteLink, fresh_row: bool, error: str) -> None:
         link.last_error = error
 
 
-def _store_remote(link: RemoteLink, remote: RemoteInvoice) -> None:
+def _store_remote(link: RemoteLink, remote: RemoteInvoice, title: str | None = None) -> None:
+    apply_provider_report(link.invoice, link.provider, remote, title)
     link.status = "linked"
     link.remote_id = remote.remote_id
     link.remote_number = remote.number
@@ -133,7 +135,7 @@ def settle(invoice: Invoice, local: InvoiceData, provider: Provider, action: str
     secrets = call_secrets(provider.key)
     invoice_id, link_id = invoice.id, link.id
     if result.ok and result.remote is not None:
-        _store_remote(link, result.remote)
+        _store_remote(link, result.remote, title)
         link.linked_at = _now()
         warning = remote_check.warning(result.remote, local, title)
         if warning:
@@ -190,11 +192,11 @@ def link_remote(invoice: Invoice, key: str, remote_id: str, username: str | None
 
 
 def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result: Result, local: InvoiceData,
-                 username: str | None, record: bool = True) -> Result:
+                 username: str | None, record: bool = True, action: str = "refresh") -> Result:
     """Keep what ``remote_status`` answered on ``link`` (and, if ``record``, in the history)."""
     if result.ok and result.remote is not None:
         changed = (result.remote.state, result.remote.total) != (link.remote_state, link.remote_total)
-        _store_remote(link, result.remote)
+        _store_remote(link, result.remote, provider_title(provider))
         warning = remote_check.warning(result.remote, local, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
@@ -204,7 +206,7 @@ def store_status(invoice: Invoice, provider: Provider, link: RemoteLink, result:
         link.next_sync_at = next_sync(link, _now())
         record = True
     if record:
-        history.record_result(provider.key, "refresh", result, call_secrets(provider.key),
+        history.record_result(provider.key, action, result, call_secrets(provider.key),
                               invoice_id=invoice.id, username=username)
     db.session.commit()
     return result

@@ -31,8 +31,12 @@ def invoice_panels(invoice: Invoice, total: Decimal) -> list[dict]:
         if provider.key not in rows:  # not enabled
             continue
         setting, link, job = rows[provider.key]
+        info = provider.info
+        actions = [a for a in (info.invoice_actions if info and provider.implements("run_invoice_action") else ())
+                   if link is not None and link.status == "linked" and (not a.states or link.remote_state in a.states)]
         panels.append({
-            "provider": provider, "link": link, "job": job,
+            "provider": provider, "link": link, "job": job, "actions": actions,
+            "state": info.state(link.remote_state) if link is not None and info else None,
             "busy": bool(job and job.status in jobs.OPEN),
             "differs": bool(link and link.remote_total is not None and link.remote_total != total),
             "warnings": warnings_of(setting),

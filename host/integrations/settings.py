@@ -154,6 +154,8 @@ def store_notices(key: str, messages: tuple[Message, ...]) -> None:
 
 def public_url(endpoint: str, **values) -> str:
     base = current_app.config.get("PUBLIC_URL")
+    if base and not has_request_context():  # a worker: no request, and url_for would need SERVER_NAME
+        return base.rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     if not has_request_context():

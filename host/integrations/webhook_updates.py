@@ -15,6 +15,7 @@ from host.integrations import history
 from host.jobs.recovery import aware
 from host.jobs.sync import next_sync
 from host.models import RemoteLink
+from host.payments import apply_provider_report
 
 
 def _now() -> datetime:
@@ -40,30 +41,37 @@ def _ignored(link: RemoteLink, remote: RemoteInvoice) -> str | None:
     return None
 
 
-def apply(key: str, updates: tuple[RemoteInvoice, ...]) -> int:
+def apply(key: str, updates: tuple[RemoteInvoice, ...], action: str = "webhook") -> int:
     """Store pushed state changes on the linked invoices; returns how many matched.
 
     A final state stays final, and an update older (``changed_at``) than the
     newest one applied to the link is ignored, so replays and late deliveries
-    never move a state back."""
+    never move a state back. Payment information is handed to
+    ``host.payments`` (which keeps the newest report by ``reported_at``).
+    ``action`` names the source in the history ("webhook", "catch-up")."""
     matched = 0
     for remote in updates:
         link = db.session.execute(db.select(RemoteLink).filter_by(provider=key, remote_id=remote.remote_id)).scalar_one_or_none()
         if link is None:
             continue
         matched += 1
+        apply_provider_report(link.invoice, key, remote)
         why_not = _ignored(link, remote)
         if why_not:
-            history.record(key, "webhook", "ok", why_not, invoice_id=link.invoice_id)
+            history.record(key, action, "ok", why_not, invoice_id=link.invoice_id)
             continue
+        previous = link.remote_state
         link.remote_state = remote.state or link.remote_state
         link.remote_state_detail = remote.state_detail
         link.remote_final = link.remote_final or remote.final
         link.remote_changed_at = newest(link.remote_changed_at, remote.changed_at)
         if remote.total is not None:
             link.remote_total = remote.total
+        if remote.balance is not None:
+            link.remote_balance = remote.balance
         link.refreshed_at = _now()
         link.next_sync_at = next_sync(link, _now())
-        history.record(key, "webhook", "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
+        if remote.state and (remote.state != previous or action == "webhook"):
+            history.record(key, action, "ok", f"State changed to {remote.state}.", invoice_id=link.invoice_id)
     db.session.commit()
     return matched

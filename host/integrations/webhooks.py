@@ -20,6 +20,6 @@ def accept(provider: str, response: WebhookResponse, body: bytes) -> tuple[bool,
 
     if not webhook_events.claim(provider, webhook_events.event_key(response, body)):
         return False, None
-    job = queue_webhook_updates(provider, response.updates)
+    job = queue_webhook_updates(provider, response.updates, response.work)
     db.session.commit()
     return True, job

@@ -21,7 +21,7 @@ from sqlalchemy import update
 
 from host.api import Message, RemoteInvoice, Result
 from host.extensions import db
-from host.integrations import history, preview, webhook_updates
+from host.integrations import history, preview
 from host.integrations import invoices as service
 from host.integrations.calls import call, call_secrets, provider_title
 from host.invoice_data import invoice_data
@@ -156,22 +156,22 @@ def _refresh(job: Job) -> None:
                                        record=job.kind == "refresh"))
 
 
-def _webhook(job: Job) -> None:
-    updates = tuple(remote_from_json(item) for item in (job.payload or {}).get("updates", []))
-    matched = webhook_updates.apply(job.provider, updates)
-    conclude(job, Result.success(f"Applied {matched} of {len(updates)} update(s)."))
-
-
 def remote_from_json(item: dict) -> RemoteInvoice:
     values = dict(item)
-    for name in ("total", "balance"):
+    for name in ("total", "balance", "amount_paid"):
         if values.get(name) is not None:
             values[name] = Decimal(values[name])
-    if values.get("issue_date"):
-        values["issue_date"] = date.fromisoformat(values["issue_date"])
-    if values.get("changed_at"):
-        values["changed_at"] = datetime.fromisoformat(values["changed_at"])
+    for name in ("issue_date", "paid_on"):
+        if values.get(name):
+            values[name] = date.fromisoformat(values[name])
+    for name in ("reported_at", "changed_at"):
+        if values.get(name):
+            values[name] = datetime.fromisoformat(values[name])
+    values["tax_lines"] = ()  # webhook updates carry no tax lines
     return RemoteInvoice(**values)
 
 
-KINDS = {"create": _create, "refresh": _refresh, "sync": _refresh, "webhook": _webhook}
+from host.jobs import remote_work  # noqa: E402  (its kinds use conclude and reschedule above)
+
+KINDS = {"create": _create, "refresh": _refresh, "sync": _refresh, "webhook": remote_work.run_webhook,
+         "action": remote_work.run_action, "catchup": remote_work.run_catch_up}

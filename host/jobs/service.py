@@ -18,7 +18,8 @@ from host.models import Invoice, Job
 
 log = logging.getLogger("host.jobs")
 OPEN = ("queued", "running")
-USER_KINDS = ("create", "refresh")  # the jobs an invoice page reports on
+USER_KINDS = ("create", "refresh", "action")  # the jobs an invoice page reports on
+REMOTE_KINDS = ("refresh", "sync", "action")  # jobs that read or change a linked remote invoice: one at a time
 
 
 def dispatch(job: Job) -> None:
@@ -67,7 +68,7 @@ def new_refresh_job(invoice: Invoice, key: str, username: str | None, run_id: in
     refusal = None
     if link is None or link.status != "linked":
         refusal = "This invoice is not linked yet."
-    elif open_job(invoice, key, ("refresh", "sync")):
+    elif open_job(invoice, key, REMOTE_KINDS):
         refusal = "A refresh of this invoice is already queued."
     now = datetime.now(timezone.utc)
     job = Job(kind="refresh", provider=key, invoice_id=invoice.id, run_id=run_id, username=username, enqueued_at=now)
@@ -121,12 +122,36 @@ def request_refresh(invoice: Invoice, key: str, username: str | None) -> Result:
     return Result.success(f"Refreshing from {provider_title(provider)}…")
 
 
-def queue_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...]) -> Job | None:
-    """Store a verified webhook's updates as a job; the worker applies them."""
-    if not updates:
+def request_action(invoice: Invoice, key: str, name: str, username: str | None) -> Result:
+    """A button of ``ProviderInfo.invoice_actions`` (e.g. "Send via B2BRouter"): queue it."""
+    provider = available_provider(key, "run_invoice_action")
+    action = next((a for a in provider.info.invoice_actions if a.name == name), None)
+    link = link_for(invoice, key)
+    if action is None:
+        return Result.failure(f"{provider_title(provider)} has no action {name!r}.")
+    if link is None or link.status != "linked":
+        return Result.failure("This invoice is not linked yet.")
+    if action.states and link.remote_state not in action.states:
+        return Result.failure(f"“{action.label}” is not possible while the {provider_title(provider)} invoice is "
+                              f"{link.remote_state}. Refresh the page.")
+    if open_job(invoice, key, REMOTE_KINDS):
+        return Result.failure(f"Another request to {provider_title(provider)} for this invoice is queued; wait for it.")
+    job = Job(kind="action", provider=key, invoice_id=invoice.id, username=username,
+              enqueued_at=datetime.now(timezone.utc), payload={"name": name, "label": action.label})
+    db.session.add(job)
+    db.session.commit()
+    dispatch(job)
+    return Result.success(f"{action.label}…")
+
+
+def queue_webhook_updates(key: str, updates: tuple[RemoteInvoice, ...], work=None) -> Job | None:
+    """Store a verified webhook's updates (and deferred ``work``) as a job; the worker applies them."""
+    if not updates and work is None:
         return None
-    job = Job(kind="webhook", provider=key, enqueued_at=datetime.now(timezone.utc),
-              payload={"updates": [_remote_json(remote) for remote in updates]})
+    payload = {"updates": [_remote_json(remote) for remote in updates]}
+    if work is not None:
+        payload["work"] = work
+    job = Job(kind="webhook", provider=key, enqueued_at=datetime.now(timezone.utc), payload=payload)
     db.session.add(job)
     db.session.commit()
     dispatch(job)

@@ -47,8 +47,11 @@ def enqueue_due(now: datetime | None = None) -> int:
     from host.integrations.settings import is_enabled, registry
     from host.jobs.service import dispatch
 
+    from host.jobs.remote_work import enqueue_catch_ups
+
     now = now or datetime.now(timezone.utc)
-    jobs = []
+    enabled = [p for p in registry().loaded() if is_enabled(p.key)]
+    jobs = enqueue_catch_ups(enabled, first_interval, now)
     for provider in registry().loaded():
         if not provider.implements("remote_status") or not is_enabled(provider.key):
             continue

@@ -302,6 +302,28 @@ class ProviderContract:
         assert isinstance(response, WebhookResponse) and response.status >= 400 and not response.updates
         assert [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG] == []
 
+    def test_hook_process_webhook(self, registry, call):
+        if not self.implements(registry, "process_webhook"):
+            return self.assert_absent(call, "process_webhook", work=None)
+        assert self.implements(registry, "handle_webhook"), "process_webhook without handle_webhook is never called"
+
+    def test_hook_catch_up(self, registry, call):
+        if not self.implements(registry, "catch_up"):
+            return self.assert_absent(call, "catch_up", since=None)
+        answer = call("catch_up", since=None)
+        assert isinstance(answer, (WebhookResponse, Result))
+        assert isinstance(answer, Result) or all(isinstance(u, RemoteInvoice) for u in answer.updates)
+
+    def test_hook_run_invoice_action(self, registry, call, invoice):
+        actions = registry.providers[self.provider_key].info.invoice_actions
+        if not self.implements(registry, "run_invoice_action"):
+            assert not actions, "invoice_actions are declared but run_invoice_action is not implemented"
+            return self.assert_absent(call, "run_invoice_action", name="x", invoice=invoice, link=None)
+        assert actions, "run_invoice_action is implemented but ProviderInfo declares no invoice_actions"
+        created = self.create(call, invoice)
+        result = call("run_invoice_action", name=actions[0].name, invoice=invoice, link=self.link_data(created.remote))
+        assert isinstance(result, Result)
+
     def test_invoice_capabilities_are_consistent(self, registry):
         """A provider that creates remote invoices can also refresh them; one
         without invoice hooks gets no section on invoice pages."""

@@ -2,14 +2,17 @@
 
 
 def register(app):
-    from host.views import (company, errors, hooks, integrations, invoice_integrations, invoices, messages, records,
-                            runs, tokens)
+    from host.views import (bank_accounts, company, errors, hooks, integrations, invoice_integrations, invoices,
+                            messages, payments, records, runs, tokens)
+    from host.payment_means import formatted_iban
 
-    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, tokens):
+    for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, tokens, payments,
+                   bank_accounts):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
     app.jinja_env.filters["autolink"] = messages.autolink
     app.jinja_env.filters["utc_time"] = messages.utc_time
     app.jinja_env.filters["tidy"] = messages.tidy
+    app.jinja_env.filters["iban"] = formatted_iban
     app.context_processor(messages.provider_titles)

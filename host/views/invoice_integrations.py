@@ -84,6 +84,20 @@ def refresh(invoice_id, provider):
     return _queue(jobs.request_refresh, invoice_id, provider)
 
 
+@bp.route("/action/<name>", methods=["POST"])
+def action(invoice_id, provider, name):
+    """A provider's invoice action (e.g. "Send via B2BRouter"), queued as a job."""
+    invoice = _invoice(invoice_id)
+    try:
+        result = jobs.request_action(invoice, provider, name, current_user.username)
+    except service.NotAvailable as reason:
+        flash(str(reason), "error")
+        return _back(invoice_id, provider)
+    if not result.ok:
+        flash_result(result, provider)
+    return _back(invoice_id, provider)
+
+
 @bp.route("/panel")
 def panel(invoice_id, provider):
     """The invoice's integration sections as HTML, and whether this provider's

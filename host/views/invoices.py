@@ -20,9 +20,10 @@ from host.forms import STATUS_LABELS
 from host.invoice_edit import client_currencies, initial_data, offer_choices, save_invoice
 from host.invoice_forms import InvoiceForm
 from host.invoice_data import plain, totals_for
-from host.invoice_filters import INTEGRATION_FILTERS, InvoiceFilters
+from host.invoice_filters import INTEGRATION_FILTERS, PAYMENT_FILTERS, InvoiceFilters
 from host.models import Client, Company, Invoice, InvoiceLine
 from host.money import MINOR_UNIT_EXPONENT
+from host.payments import PAYMENT_LABELS
 
 bp = Blueprint("invoices", __name__)
 BLANK_LINES = 1  # empty line rows offered under the existing ones ("Add line" adds more)
@@ -55,7 +56,7 @@ def grouped(value) -> str:
 
 @bp.app_context_processor
 def statuses():
-    return {"status_labels": STATUS_LABELS}
+    return {"status_labels": STATUS_LABELS, "payment_labels": PAYMENT_LABELS}
 
 
 def _date_arg(name: str) -> date | None:
@@ -79,6 +80,7 @@ def list_filters() -> InvoiceFilters:
         date_to=_date_arg("date_to"),
         integration=values.get("integration", ""),
         text=search_arg("q") if request.method == "GET" else values.get("q", "").strip()[:200],
+        payment=values.get("payment", ""),
     )
 
 
@@ -107,6 +109,7 @@ def index():
     providers = bulk_providers()
     return render_template("invoices/index.html", rows=rows, page=page, clients=clients, filters=filters,
                            providers=providers, integration_filters=INTEGRATION_FILTERS,
+                           payment_filters=PAYMENT_FILTERS,
                            links=service.links_by_invoice([invoice.id for invoice in page.items], providers))
 
 
@@ -121,6 +124,8 @@ def _get(invoice_id: int) -> Invoice:
 
 @bp.route("/invoices/<int:invoice_id>")
 def show(invoice_id: int):
+    from host.views.payments import page_context
+
     invoice = _get(invoice_id)
     company = Company.get()
     return render_template(
@@ -128,6 +133,8 @@ def show(invoice_id: int):
         invoice=invoice,
         company=company,
         totals=totals_for(invoice, company),
+        today=date.today(),
+        **page_context(invoice),
     )
 
 

@@ -9,9 +9,9 @@ keeps the resulting plate.
 """
 from __future__ import annotations
 
-from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, hookimpl
+from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, WebhookResponse, hookimpl
 
-from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, update, webhook
+from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, sending, update, webhook
 from erp_host_b2brouter.config import ConfigSchema, Settings
 from erp_host_b2brouter.errors import ApiError
 
@@ -24,6 +24,8 @@ def provider_info():
                     "and follow their state.",
         config_schema=ConfigSchema,
         homepage="https://www.b2brouter.net",
+        invoice_actions=(sending.SEND,),
+        remote_states=sending.REMOTE_STATES,
     )
 
 
@@ -147,3 +149,27 @@ def unlink(invoice, link, config, context):
 def handle_webhook(headers, body, config, context):
     settings = Settings.from_config(config)
     return webhook.handle(headers, body, settings.webhook_secret, url_for=settings.invoice_url)
+
+
+@hookimpl
+def process_webhook(work, config, context):
+    """A verified ``paid`` event: read the invoice for its total and paid date
+    (the event carries neither) [credit-send-payment §5: trust the read state]."""
+    settings = Settings.from_config(config)
+    data, problem = _read(settings, (work or {}).get("invoice_id"), context)
+    if problem:
+        return problem
+    return WebhookResponse(200, updates=(invoices.remote_invoice(data, settings.invoice_url(data["id"])),))
+
+
+@hookimpl
+def run_invoice_action(name, invoice, link, config, context):
+    if name != sending.SEND.name:
+        return Result.failure(f"B2BRouter has no action “{name}”.", sent=False)
+    settings = Settings.from_config(config)
+
+    def read_back():
+        data, problem = _read(settings, link.remote_id, context)
+        return problem or invoices.remote_invoice(data, settings.invoice_url(data["id"]))
+
+    return sending.send(settings.client(context), link.remote_id, read_back)

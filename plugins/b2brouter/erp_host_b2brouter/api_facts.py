@@ -44,12 +44,20 @@ ACCOUNT = "/accounts/{account}"
 CONTACTS = "/accounts/{account}/contacts"
 INVOICES = "/accounts/{account}/invoices"
 INVOICE = "/invoices/{id}"
+#: Contact read and partial update [credit-send-payment §4, CONFIRMED-official SDK, API 2025-10-13+].
+CONTACT = "/contacts/{id}"
+#: Send a New invoice [credit-send-payment §2, CONFIRMED-official]; answers ``{"tax_report_ids"}`` (legacy: 204).
+SEND_INVOICE = "/invoices/send_invoice/{id}"
 #: Binary downloads: ``GET /invoices/{id}/as/{document_type}`` with ``Accept: application/pdf``
 #: (PHP SDK, WooCommerce plugin). A 404 is also seen while the PDF is not generated yet.
 INVOICE_DOCUMENT = "/invoices/{id}/as/{document_type}"
 PDF_DOCUMENT_TYPE = "pdf.invoice"
 PDF_CONTENT_TYPE = "application/pdf"
 WEB_INVOICE = "/invoices/{id}"
+#: Contact read and partial update [credit-send-payment §4, CONFIRMED-official SDK, API 2025-10-13+].
+CONTACT = "/contacts/{id}"
+#: Send a New invoice [credit-send-payment §2, CONFIRMED-official]; answers ``{"tax_report_ids"}`` (legacy: 204).
+SEND_INVOICE = "/invoices/send_invoice/{id}"
 
 # --- error codes seen in ``{"error": {"code": ...}}`` bodies [§1, §4] -------------
 
@@ -138,6 +146,12 @@ STATE_LABELS = {
 #: States after which an invoice no longer changes [INFERRED from §7]: the
 #: host's scheduled sync stops polling them.
 FINAL_STATES = frozenset({"paid", "closed", "cancelled", "annulled", "refused"})
+
+#: States meaning the customer paid in full [§7]; ``paid_date`` is the date ``mark_as`` takes
+#: [credit-send-payment §2, CONFIRMED-official SDK], read back when present [INFERRED], else
+#: the date of ``state_updated_at``. ``closed`` follows ``paid`` in haltr's state machine [HISTORICAL].
+PAID_STATES = frozenset({"paid", "closed"})
+PAID_DATE_FIELD = "paid_date"
 
 # --- rate limits ------------------------------------------------------------------
 

@@ -190,7 +190,21 @@ class Client:
         body = self.request("POST", api_facts.CONTACTS.format(account=account_id), "contact", body={"contact": contact})
         return self._unwrap(body, "contact", "the new contact")
 
+    def get_contact(self, contact_id) -> dict:
+        what = f"contact {contact_id}"
+        return self._unwrap(self.request("GET", api_facts.CONTACT.format(id=contact_id), what), "contact", what)
+
+    def update_contact(self, contact_id, changes: dict) -> dict:
+        """``PUT /contacts/{id}`` with only the fields that changed."""
+        what = f"contact {contact_id}"
+        body = self.request("PUT", api_facts.CONTACT.format(id=contact_id), what, body={"contact": changes})
+        return self._unwrap(body, "contact", what)
+
     # --- invoices -----------------------------------------------------------------
+
+    def send_invoice(self, invoice_id) -> dict:
+        """Send a New invoice; the answer (``{"tax_report_ids": [...]}``, or ``{}`` for a 204)."""
+        return self.request("POST", api_facts.SEND_INVOICE.format(id=invoice_id), f"sending invoice {invoice_id}")
 
     def list_invoices(self, account_id, *, offset: int = 0, limit: int = 25, number: str | None = None,
                       date_from: date | None = None, date_to: date | None = None) -> Page:

@@ -1,12 +1,14 @@
 """Host invoices to B2BRouter payloads and back, and the checks made before sending."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
 from host import ClientData, InvoiceData, RemoteInvoice, RemoteTaxLine
 
-from erp_host_b2brouter import api_facts
+from erp_host_b2brouter import api_facts, documents
+from erp_host_b2brouter.documents import signed
 
 
 def problems(invoice: InvoiceData) -> list[str]:
@@ -52,6 +54,7 @@ def problems(invoice: InvoiceData) -> list[str]:
                          "reason; an e-invoice needs one for each (EN 16931 BT-97/BT-104).")
     if all(line.taxes and all(_is_percent(t.percent) for t in line.taxes) for line in invoice.lines):
         found.extend(vat_base_problems(invoice))  # lines without a (percentage) tax are reported above
+    found.extend(documents.credit_problems(invoice))
     return found
 
 
@@ -105,40 +108,47 @@ def contact_payload(client: ClientData) -> dict:
     }
 
 
-def _line_allowances_charges(line) -> list[dict]:
-    """The line's discounts and charges, each as a percent or an amount entry."""
+def _line_allowances_charges(line, flip: bool = False) -> list[dict]:
+    """The line's discounts and charges, each as a percent or an amount entry (reason: EN 16931 BT-139/BT-144)."""
     entries = []
     for kind, percent, amount in (("allowance", line.discount_percent, line.discount_amount),
                                   ("charge", line.charge_percent, line.charge_amount)):
+        reason = {api_facts.ALLOWANCE_CHARGE_REASON_FIELD: "Discount" if kind == "allowance" else "Charge"}
         if percent:
-            entries.append({"allowance_charge_indicator": kind, "percentage": percent})
+            entries.append({"allowance_charge_indicator": kind, "percentage": percent, **reason})
         if amount:
-            entries.append({"allowance_charge_indicator": kind, "amount": amount})
+            entries.append({"allowance_charge_indicator": kind, "amount": signed(amount, flip), **reason})
     return entries
 
 
-def _invoice_allowance_charge(adjustment) -> dict:
+def _invoice_allowance_charge(adjustment, flip: bool = False) -> dict:
     entry = {"allowance_charge_indicator": adjustment.kind, api_facts.ALLOWANCE_CHARGE_REASON_FIELD: adjustment.reason}
     if adjustment.percent is not None:
         entry["percentage"] = adjustment.percent
     else:
-        entry["amount"] = adjustment.amount
+        entry["amount"] = signed(adjustment.amount, flip)
     if adjustment.kind == "charge":
         entry[api_facts.CHARGE_TAXED_FIELD] = adjustment.taxed
     return entry
 
 
 def invoice_payload(invoice: InvoiceData, contact_id) -> dict:
-    """The ``invoice`` object of ``POST /accounts/{id}/invoices``. B2BRouter computes the totals."""
+    """The ``invoice`` object of ``POST /accounts/{id}/invoices``. B2BRouter computes the totals.
+
+    A credit note outside Spain goes with every amount positive and
+    ``is_credit_note`` (see :mod:`.documents`); a percent allowance of an
+    invoice-level adjustment needs no flip (the remote applies it to the now
+    positive subtotal)."""
+    flip = documents.flips_signs(invoice)
     lines = []
     for line in invoice.lines:
         entry = {
             "description": line.description or line.service,
-            "quantity": line.quantity,
+            "quantity": signed(line.quantity, flip),
             "price": line.unit_price,
             "taxes_attributes": [{"name": t.name, "category": t.category, "percent": t.percent} for t in line.taxes],
         }
-        adjustments = _line_allowances_charges(line)
+        adjustments = _line_allowances_charges(line, flip)
         if adjustments:
             entry["allowance_charges_attributes"] = adjustments
         lines.append(entry)
@@ -152,7 +162,9 @@ def invoice_payload(invoice: InvoiceData, contact_id) -> dict:
         "invoice_lines_attributes": lines,
     }
     if invoice.allowance_charges:
-        payload["allowance_charges_attributes"] = [_invoice_allowance_charge(a) for a in invoice.allowance_charges]
+        payload["allowance_charges_attributes"] = [_invoice_allowance_charge(a, flip) for a in invoice.allowance_charges]
+    payload.update(documents.payment_fields(invoice))
+    payload.update(documents.credit_fields(invoice))
     if invoice.payment_term:
         payload[api_facts.PAYMENT_TERMS_FIELD] = invoice.payment_term.name
     if invoice.notes:
@@ -198,23 +210,40 @@ def state_detail(data: dict) -> str | None:
     return None
 
 
+def _payment(data: dict, remote: RemoteInvoice) -> RemoteInvoice:
+    """A paid invoice reports its whole total as paid, on ``paid_date`` (else the day its state changed)."""
+    changed = _moment(data.get("state_updated_at")) or _moment(data.get("updated_at"))
+    if data.get("state") not in api_facts.PAID_STATES or remote.total is None:
+        return replace(remote, reported_at=changed)  # B2BRouter knows no part payments: nothing to report
+    paid_on = _date(data.get(api_facts.PAID_DATE_FIELD)) or (changed.date() if changed else None)
+    return replace(remote, amount_paid=abs(remote.total), paid_on=paid_on, reported_at=changed)
+
+
 def remote_invoice(data: dict, url: str) -> RemoteInvoice:
-    """A B2BRouter invoice object as the host sees it."""
+    """A B2BRouter invoice object as the host sees it. A credit note's amounts
+    (positive at B2BRouter) are reported negative, as the host keeps them."""
     contact = data.get("contact") if isinstance(data.get("contact"), dict) else {}
-    return RemoteInvoice(
+    credit = data.get("is_credit_note") is True
+    remote = RemoteInvoice(
         remote_id=str(data["id"]),
         number=str(data["number"]) if data.get("number") is not None else None,
         url=url,
         state=data.get("state"),
-        total=_decimal(data.get("total")),
+        total=_negated(_decimal(data.get("total")), credit),
         currency=data.get("currency"),
         issue_date=_date(data.get("date")),
         contact_name=contact.get("name"),
         state_detail=state_detail(data),
         final=data.get("state") in api_facts.FINAL_STATES,
-        tax_lines=_tax_lines(data),
+        tax_lines=tuple(replace(t, amount=-t.amount, base=_negated(t.base, True)) for t in _tax_lines(data))
+        if credit else _tax_lines(data),
         changed_at=_moment(data.get("state_updated_at")),
     )
+    return _payment(data, remote)
+
+
+def _negated(value: Decimal | None, flip: bool) -> Decimal | None:
+    return -value if flip and value is not None else value
 
 
 def _tax_lines(data: dict) -> tuple[RemoteTaxLine, ...]:

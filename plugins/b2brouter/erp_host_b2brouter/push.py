@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 
 from host import InvoiceData, Message, ProviderContext, Result
 
-from erp_host_b2brouter import invoices
+from erp_host_b2brouter import contacts, invoices
 from erp_host_b2brouter.client import Client
 from erp_host_b2brouter.config import Settings
 from erp_host_b2brouter.errors import ApiError
@@ -62,11 +62,18 @@ def _linked(invoice: InvoiceData, data: dict, settings: Settings, text: str) -> 
     return Result(ok=True, remote=invoices.remote_invoice(data, settings.invoice_url(data["id"])), messages=messages)
 
 
-def _contact_id(client: Client, settings: Settings, invoice: InvoiceData):
-    contact = client.find_contact(settings.account_id, invoice.client.code)
-    if contact is None:
-        contact = client.create_contact(settings.account_id, invoices.contact_payload(invoice.client))
-    return contact["id"]
+def _landed_meanwhile(client: Client, settings: Settings, number: str) -> dict | None:
+    """After a refusal: the invoice this attempt numbered, if it exists now (only ever asked for a
+    number remembered for this attempt, so it is ours)."""
+    try:
+        return client.find_invoice_by_number(settings.account_id, number)
+    except ApiError:
+        return None
+
+
+def _contact_id(client: Client, settings: Settings, invoice: InvoiceData, context: ProviderContext):
+    return contacts.contact_id(client, settings.account_id, invoice.client, invoices.contact_payload(invoice.client),
+                               context)
 
 
 def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, attempt_id: str,
@@ -91,7 +98,7 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
                               tuple(invoices.differences(invoice, existing, invoice.client.code))),),
         )
     try:
-        contact_id = _contact_id(client, settings, invoice)
+        contact_id = _contact_id(client, settings, invoice, context)
     except ApiError as error:
         return error.to_result(f"Could not find or create {invoice.client.name} as a B2BRouter contact.", sent=False)
 
@@ -101,12 +108,17 @@ def create(invoice: InvoiceData, settings: Settings, context: ProviderContext, a
                                         settings.send_after_import)
     except ApiError as error:
         if error.rejected:
+            landed = _landed_meanwhile(client, settings, number)
+            if landed is not None:  # an interrupted earlier try of this attempt landed after our look-up
+                return _linked(invoice, landed, settings, f"B2BRouter had already created invoice {number} "
+                               f"(ID {landed['id']}) on the earlier attempt; it is now linked.")
             _forget(context, attempt_id)
+            contacts.forget(context, invoice.client.code)  # a contact deleted there is looked up afresh next time
             return error.to_result(f"B2BRouter refused invoice {number}.", sent=False)
         wait = client.read_timeout() + 5
         return error.to_result(f"B2BRouter may have created invoice {number}: {error.message} It is looked up "
                        f"again in {wait:g} seconds and linked if it exists, never created twice.",
                        sent=True, retry_after=wait)
     after = ("It is queued for sending to the customer." if settings.send_after_import
-             else "It stays in B2BRouter as New until you send it there.")
+             else "It stays New until you send it: “Send via B2BRouter” below.")
     return _linked(invoice, created, settings, f"Invoice {number} created in B2BRouter (ID {created['id']}). {after}")

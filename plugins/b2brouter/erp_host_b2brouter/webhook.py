@@ -77,12 +77,14 @@ def handle(headers: dict, body: bytes, secret: str | None, now: float | None = N
     if not isinstance(data, dict) or data.get("invoice_id") is None or not data.get("state"):
         return WebhookResponse(400, message="State change without invoice_id or state.")
     remote_id = str(data["invoice_id"])
-    state = str(data["state"])
+    state = str(data["state"]).lower()
     triggered = payload.get("triggered_at")
     plausible = isinstance(triggered, int) and not isinstance(triggered, bool) and 0 < triggered < MAX_UNIX_TIME
     at = triggered if plausible else timestamp
     update = RemoteInvoice(remote_id=remote_id, state=state, url=url_for(remote_id),
                            state_detail=data.get("notes") or None, final=state in api_facts.FINAL_STATES,
                            changed_at=datetime.fromtimestamp(at, timezone.utc))
-    return WebhookResponse(200, updates=(update,), message=f"Invoice {remote_id} is now {state}.",
+    # a payment needs the invoice's total and paid date, which the event lacks: read it in a job
+    work = {"invoice_id": remote_id} if state in api_facts.PAID_STATES else None
+    return WebhookResponse(200, updates=(update,), message=f"Invoice {remote_id} is now {state}.", work=work,
                            event_id=f"{code}:{remote_id}:{state}:{at}")

@@ -126,7 +126,7 @@ def test_contacts_carry_an_eas_tax_scheme(make_client):
 def test_line_discount_becomes_a_line_allowance(make_invoice, make_line):
     payload = invoices.invoice_payload(make_invoice(lines=[make_line(discount="10")]), 5)
     assert payload["invoice_lines_attributes"][0]["allowance_charges_attributes"] == [
-        {"allowance_charge_indicator": "allowance", "percentage": Decimal(10)}]
+        {"allowance_charge_indicator": "allowance", "percentage": Decimal(10), "reason": "Discount"}]
 
 
 def _error(api, mocked, status, body, **headers):

@@ -149,7 +149,7 @@ def test_create_uses_the_existing_contact_and_returns_the_link(sandbox, config, 
     assert remote.number == "INV-2025-0100" and remote.state == "new"
     assert remote.total == invoice.total == Decimal("150.86")
     assert remote.url == f"{sandbox.url}/invoices/{remote.remote_id}"
-    assert "stays in B2BRouter as New" in result.messages[0].text
+    assert "stays New until you send it" in result.messages[0].text
     assert len(sandbox.store.contacts) == contacts_before
     (stored,) = _numbered(sandbox, "INV-2025-0100")
     assert sandbox.store.contacts[stored["contact_id"]]["integration_code"] == "SBX-ACME"

@@ -131,6 +131,7 @@ def test_a_worker_killed_mid_push_leaves_one_remote_invoice_and_a_consistent_his
     wait_until(lambda: _link(app).status == "linked", timeout=60)
     assert len(_numbered(sandbox, "INV-2026-0001")) == 1
     assert [r["method"] for r in sandbox.requests_log()].count("POST") == 2  # contact + invoice, once each
+    wait_until(lambda: _job(app).status == "done", timeout=10)  # the link is committed just before the job ends
     with app.app_context():
         history = [(e.action, e.outcome, e.message) for e in db.session.execute(
             db.select(IntegrationEvent).filter_by(invoice_id=ACME).order_by(IntegrationEvent.id)).scalars()]

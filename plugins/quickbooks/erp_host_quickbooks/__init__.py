@@ -6,24 +6,20 @@ and unlink. See README.md.
 """
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 
-from host import Action, Message, ProviderInfo, RemotePage, Result, hookimpl
+from host import Action, Message, ProviderInfo, RemotePage, Result, WebhookResponse, hookimpl
 
-from erp_host_quickbooks import connection, oauth, preview, tokens
+from erp_host_quickbooks import changes, connection, create, credit_memos, oauth, preview, tokens, webhooks
 from erp_host_quickbooks.checks import check, check_company
-from erp_host_quickbooks.client import TIMEOUT, QuickBooksClient
+from erp_host_quickbooks.client import QuickBooksClient
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.endpoints import for_config
 from erp_host_quickbooks.faults import QuickBooksError
-from erp_host_quickbooks.invoices import payload, to_remote
+from erp_host_quickbooks.invoices import to_remote
 from erp_host_quickbooks.lookups import CACHE, Lookups
 from erp_host_quickbooks.query import select
 
-RETRY_SAFE = (
-    "Try again: the retry reuses the same request ID, so QuickBooks returns the first invoice "
-    "instead of creating a second one."
-)
 CONNECT_FIRST = "Connect to QuickBooks first: Integrations → QuickBooks → “Connect to QuickBooks”."
 
 
@@ -48,23 +44,18 @@ def _connected(context) -> bool:
     return bool(tokens.realm_id(context) and tokens.load(context))
 
 
+LOCAL_CHECK = ("The client ID and secret were checked here only (format); QuickBooks verifies them when you "
+               "connect, and the company is then read with the new token.")
+
+
 @hookimpl
 def validate_config(config, context):
-    try:
-        oauth.check_client(config, for_config(config))
-    except oauth.OAuthFailure as failure:
-        if failure.error == "invalid_client":
-            return Result.failure(
-                "QuickBooks rejected the client ID or secret. Copy them again from your app's "
-                "Keys & credentials page (use the keys of the chosen environment).",
-                request_id=failure.request_id, error_detail=failure.body, sent=False,
-            )
-        return Result.failure(
-            "Could not check the credentials with QuickBooks.", failure.description[:200],
-            request_id=failure.request_id, error_detail=failure.body, sent=False,
-        )
+    problems = oauth.credential_problems(config, context.callback_url)
+    if problems:
+        return Result.failure(problems[0], *problems[1:], sent=False)
     if not _connected(context):
-        return Result(ok=True, messages=(Message("info", "Credentials accepted. Connect to QuickBooks to finish."),))
+        return Result(ok=True, messages=(Message("info", "The settings look right. Connect to QuickBooks to finish.",
+                                                 (LOCAL_CHECK,)),))
     return _company_report(config, context)
 
 
@@ -119,39 +110,11 @@ def handle_callback(params, config, context):
     return Result(ok=True, messages=result.messages + report.messages, request_id=report.request_id)
 
 
-def _request_id(attempt_id: str) -> str:
-    """QuickBooks accepts request IDs of at most 50 characters."""
-    return attempt_id if len(attempt_id) <= 50 else hashlib.sha256(attempt_id.encode()).hexdigest()[:50]
-
-
 @hookimpl
 def create_remote_invoice(invoice, config, context, attempt_id):
     if not _connected(context):
         return Result.blocked([CONNECT_FIRST])
-    client = QuickBooksClient(config, context)
-    try:
-        lookups = Lookups(client)
-        settings = lookups.settings()
-        plan, problems = check(invoice, settings, lookups)
-    except QuickBooksError as error:
-        return error.to_result(sent=False)
-    if problems:
-        return Result.blocked(problems, "QuickBooks needs these before the invoice can be created:")
-    try:
-        created = client.create_invoice(payload(invoice, plan), _request_id(attempt_id))
-    except QuickBooksError as error:
-        if error.sent:  # timeout, 5xx, dropped connection: the invoice may exist
-            # past the read timeout the first request has landed: the retry finds it
-            return error.to_result(f"{error.text} The invoice may have been created in QuickBooks. {RETRY_SAFE}",
-                                   sent=True, retry_after=TIMEOUT + 5)
-        return error.to_result(sent=False)
-    remote = to_remote(created, client.endpoints, settings.home_currency)
-    return Result.success(
-        f"QuickBooks invoice {remote.number or remote.remote_id} created.",
-        remote=remote,
-        messages=tuple(Message("info", text) for text in plan.warnings),
-        request_id=client.last_request_id,
-    )
+    return create.create(invoice, config, context, attempt_id)
 
 
 @hookimpl
@@ -161,12 +124,18 @@ def preview_remote_totals(invoice, config, context):
     client = QuickBooksClient(config, context)
     try:
         lookups = Lookups(client)
-        plan, problems = check(invoice, lookups.settings(), lookups)
+        plan, problems = check(credit_memos.positive(invoice) if invoice.is_credit_note else invoice,
+                               lookups.settings(), lookups)
     except QuickBooksError as error:
         return error.to_result(sent=False)
     if problems:
         return Result.blocked(problems, "QuickBooks needs these before the invoice can be created:")
-    return preview.predict(invoice, plan)
+    if not invoice.is_credit_note:
+        return preview.predict(invoice, plan)
+    mirrored = preview.predict(credit_memos.positive(invoice), plan)  # the credit memo, negated as the host keeps it
+    return dataclasses.replace(mirrored, total=-mirrored.total, tax_exclusive_total=-mirrored.tax_exclusive_total,
+                               tax_lines=tuple(dataclasses.replace(t, amount=-t.amount, base=-t.base if t.base is not None else None)
+                                               for t in mirrored.tax_lines))
 
 
 @hookimpl
@@ -239,7 +208,10 @@ def link(invoice, remote_id, config, context):
             f"not to “{invoice.client.name}”.",
             sent=False,
         )
-    remote = to_remote(data, client.endpoints, home)
+    try:
+        remote = changes.remote_for(client, "Invoice", data, home)  # with what was paid already
+    except QuickBooksError as error:
+        return error.to_result(sent=False)
     messages = []
     if remote.number and remote.number != invoice.number:
         messages.append(Message("warning", f"The QuickBooks number is {remote.number}; this invoice is {invoice.number}."))
@@ -252,21 +224,56 @@ def remote_status(invoice, link, config, context):
     if not _connected(context):
         return Result.failure(CONNECT_FIRST, sent=False)
     client = QuickBooksClient(config, context)
+    entity = "CreditMemo" if credit_memos.is_credit_memo_id(link.remote_id) else "Invoice"
     try:
-        data = _read_invoice(client, link.remote_id)
-        home = Lookups(client).settings().home_currency
+        data = client.read(entity, credit_memos.entity_id(link.remote_id))
+        remote = changes.remote_for(client, entity, data, Lookups(client).settings().home_currency)
     except QuickBooksError as error:
         if _not_found(error):
             return Result.failure(
-                f"The QuickBooks invoice {link.number or link.remote_id} no longer exists (deleted in QuickBooks?).",
+                f"The QuickBooks {'credit memo' if entity == 'CreditMemo' else 'invoice'} "
+                f"{link.number or link.remote_id} no longer exists (deleted in QuickBooks?).",
                 request_id=error.request_id, error_detail=error.body, sent=False,
             )
         return error.to_result(sent=False)
-    remote = to_remote(data, client.endpoints, home)
     return Result.success(remote=remote, request_id=client.last_request_id)
 
 
 @hookimpl
 def unlink(invoice, link, config, context):
     """QuickBooks keeps its invoice: unlinking only forgets the link in the host."""
-    return Result(ok=True)
+    return Result.success("The QuickBooks invoice stays in QuickBooks. Pushing this invoice again offers to link "
+                          "it back instead of creating a second one.")
+
+
+@hookimpl
+def handle_webhook(headers, body, config, context):
+    return webhooks.handle(headers, body, config.get("webhook_verifier_token"), tokens.realm_id(context))
+
+
+def _home(client) -> str:
+    return Lookups(client).settings().home_currency
+
+
+@hookimpl
+def process_webhook(work, config, context):
+    if not _connected(context):
+        return Result.failure(CONNECT_FIRST, sent=False)
+    client = QuickBooksClient(config, context)
+    try:
+        found = changes.read_changes(client, [tuple(pair) for pair in (work or {}).get("entities", [])], _home(client))
+    except QuickBooksError as error:
+        return error.to_result(sent=False)
+    return WebhookResponse(200, updates=tuple(found))
+
+
+@hookimpl
+def catch_up(since, config, context):
+    if not _connected(context):
+        return WebhookResponse(200, message="Not connected: nothing to catch up on.")
+    client = QuickBooksClient(config, context)
+    try:
+        found = changes.catch_up(client, since, _home(client))
+    except QuickBooksError as error:
+        return error.to_result(sent=False)
+    return WebhookResponse(200, updates=tuple(found))

@@ -113,6 +113,15 @@ class QuickBooksClient:
     def preferences(self) -> dict:
         return self.request("GET", "preferences")["Preferences"]
 
+    def create_credit_memo(self, memo: dict, request_id: str) -> dict:
+        """Create a credit memo; the same ``request_id`` returns the first result again."""
+        return self.request("POST", "creditmemo", params={"requestid": request_id}, body=memo)["CreditMemo"]
+
+    def cdc(self, entities, changed_since) -> dict:
+        """Change data capture: the ``entities`` changed since ``changed_since`` (an aware datetime)."""
+        return self.request("GET", "cdc", params={"entities": ",".join(entities),
+                                                  "changedSince": changed_since.isoformat(timespec="seconds")})
+
     def create_invoice(self, invoice: dict, request_id: str) -> dict:
         """Create an invoice; the same ``request_id`` returns the first result again."""
         return self.request("POST", "invoice", params={"requestid": request_id}, body=invoice)["Invoice"]

@@ -62,6 +62,12 @@ def finish(params: dict, config: dict, context) -> Result:
     try:
         new_tokens = oauth.exchange_code(config, for_config(config), context.callback_url, code)
     except oauth.OAuthFailure as failure:
+        if failure.error == "invalid_client":
+            return Result.failure(
+                "QuickBooks rejected the client ID or secret. Copy them again from your app's Keys & credentials "
+                "page (use the keys of the chosen environment), save, and connect again.",
+                request_id=failure.request_id, error_detail=failure.body, sent=False,
+            )
         return Result.failure(
             "QuickBooks did not accept the authorization code. Click “Connect to QuickBooks” again.",
             failure.description or failure.error,

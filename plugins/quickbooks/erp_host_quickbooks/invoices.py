@@ -20,22 +20,41 @@ def _quantize(value: Decimal) -> Decimal:
     return value.quantize(CENT)
 
 
+def _plain(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def discount_text(line) -> str:
+    """The list price and the line's discounts and charges, in words: "3 × 33.33, less 5 %"."""
+    parts = []
+    for sign, percent, amount in (("less", line.discount_percent, line.discount_amount),
+                                  ("plus", line.charge_percent, line.charge_amount)):
+        if percent:
+            parts.append(f"{sign} {_plain(percent)} %")
+        if amount:
+            parts.append(f"{sign} {_plain(amount)}")
+    return f"{_plain(line.quantity)} × {_plain(line.unit_price)}, " + ", ".join(parts)
+
+
 def _line(line, item: dict) -> dict:
+    """A sales line. QuickBooks has no line discount and wants Amount = Qty × UnitPrice, so a
+    discounted (or charged) line goes as its net amount alone, with the list price and the
+    discount in its description; never as an odd unit price (see README.md)."""
     is_taxable = any(taxable(t) for t in line.taxes)
     detail = {
         "ItemRef": {"value": item["Id"], "name": item.get("Name")},
-        "Qty": line.quantity,
         "TaxCodeRef": {"value": "TAX" if is_taxable else "NON"},
     }
     amount = _quantize(line.net)
-    if line.quantity and line.quantity * line.unit_price == amount:
+    description = line.description or ""
+    if line.quantity * line.unit_price == amount:
+        detail["Qty"] = line.quantity
         detail["UnitPrice"] = line.unit_price
-    elif line.quantity:
-        # A line discount has no QuickBooks field: the unit price carries it (10.5 digits allowed).
-        detail["UnitPrice"] = (amount / line.quantity).quantize(Decimal("0.00001"))
+    else:
+        description = f"{description} ({discount_text(line)})".strip()
     result = {"DetailType": "SalesItemLineDetail", "Amount": amount, "SalesItemLineDetail": detail}
-    if line.description:
-        result["Description"] = line.description[:4000]
+    if description:
+        result["Description"] = description[:4000]
     return result
 
 

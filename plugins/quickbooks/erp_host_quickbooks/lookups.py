@@ -1,7 +1,9 @@
 """Look-ups of what must exist in QuickBooks, cached per company for a short time.
 
 Pushing many invoices would otherwise repeat the same customer, item, term and
-tax queries. Entries live ``TTL`` seconds; ``forget(realm)`` drops a company's
+tax queries. Only what was found is cached: a customer, item, term or tax
+that was missing is looked up again on the next try, so one just added in
+QuickBooks is found at once. Entries live ``TTL`` seconds; ``forget(realm)`` drops a company's
 entries (after connecting, so a fix made in QuickBooks shows up at once).
 Queries include inactive records (``Active IN (true, false)``) so that an
 inactive match can be reported as such instead of "missing".
@@ -82,7 +84,8 @@ class Lookups:
         value = self.cache.get(full_key)
         if value is _MISSING:
             value = fetch()
-            self.cache.put(full_key, value)
+            if value is not None:  # "not found" is never cached
+                self.cache.put(full_key, value)
         return value
 
     def settings(self) -> CompanySettings:
@@ -125,7 +128,8 @@ class Lookups:
                 field = "FullyQualifiedName" if ":" in name else "Name"
                 matches = sorted((r for r in rows if r.get(field) == name), key=lambda r: not r.get("Active", True))
                 found[name] = matches[0] if matches else None
-                self.cache.put((self.client.realm_id, "item", name), found[name])
+                if found[name] is not None:
+                    self.cache.put((self.client.realm_id, "item", name), found[name])
         return found
 
     def term(self, name: str) -> dict | None:

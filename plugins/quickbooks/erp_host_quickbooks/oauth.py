@@ -114,19 +114,29 @@ def refresh(config: dict, endpoints: Endpoints, refresh_token: str) -> dict:
         return _call(session, session.refresh_token, endpoints.token, refresh_token=refresh_token)
 
 
-def check_client(config: dict, endpoints: Endpoints) -> None:
-    """Check the client ID and secret without a connected company.
+def credential_problems(config: dict, callback_url: str = "") -> list[str]:
+    """What can be checked about the client ID and secret without calling Intuit.
 
-    Refreshing a token that cannot exist makes the token endpoint authenticate
-    the client first: wrong credentials give ``invalid_client``, right ones
-    ``invalid_grant`` (which is the expected answer here).
+    Intuit has no documented call that verifies an app's credentials before a
+    company is connected, so nothing is sent: the credentials are verified
+    for real by the code exchange when the admin connects, and the company is
+    then read (CompanyInfo) with the new token.
     """
-    try:
-        refresh(config, endpoints, "erp-host-credential-check")
-    except OAuthFailure as failure:
-        if failure.error == "invalid_grant":
-            return
-        raise
+    problems = []
+    for name, label in (("client_id", "client ID"), ("client_secret", "client secret")):
+        value = config.get(name) or ""
+        if any(ch.isspace() for ch in value):
+            problems.append(f"The {label} contains spaces or line breaks; copy it again without them.")
+        elif len(value) < 8:
+            problems.append(f"The {label} is too short to be a QuickBooks {label}; copy it again from your app's "
+                            "Keys & credentials page.")
+    if config.get("client_id") and config.get("client_id") == config.get("client_secret"):
+        problems.append("The client ID and the client secret are the same: one of them was pasted twice.")
+    if config.get("environment") == "production" and callback_url.startswith("http://") \
+            and not callback_url.startswith(("http://127.0.0.1", "http://localhost")):
+        problems.append(f"Intuit accepts only HTTPS redirect URIs for production apps; this host's callback is "
+                        f"{callback_url}. Serve the host over HTTPS.")
+    return problems
 
 
 def revoke(config: dict, endpoints: Endpoints, token: str) -> None:

@@ -351,13 +351,15 @@ def test_revoke_posts_json_with_basic_auth():
 
 
 @responses.activate
-def test_check_client_tells_wrong_credentials_from_right_ones():
-    responses.post(TOKEN_URL, json={"error": "invalid_grant"}, status=400)
-    oauth.check_client(CONFIG, for_config(CONFIG))  # right credentials, bogus token: fine
-    responses.replace(responses.POST, TOKEN_URL, json={"error": "invalid_client"}, status=401)
-    with pytest.raises(oauth.OAuthFailure) as info:
-        oauth.check_client(CONFIG, for_config(CONFIG))
-    assert info.value.error == "invalid_client"
+def test_the_credentials_are_checked_locally_and_no_invented_token_is_sent():
+    assert oauth.credential_problems({**CONFIG, "client_id": "ABcdefgh12345", "client_secret": "s3cr3t-value-xyz"}) == []
+    assert "spaces" in oauth.credential_problems({**CONFIG, "client_id": "ABcd efgh12345"})[0]
+    assert "too short" in oauth.credential_problems({**CONFIG, "client_secret": "x"})[-1]
+    assert "pasted twice" in oauth.credential_problems({**CONFIG, "client_id": "same-value-1", "client_secret": "same-value-1"})[0]
+    production = {**CONFIG, "client_id": "ABcdefgh12345", "client_secret": "s3cr3t-value-xyz", "environment": "production"}
+    assert "HTTPS" in oauth.credential_problems(production, "http://erp.example.com/integrations/quickbooks/callback")[0]
+    assert oauth.credential_problems(production, "http://127.0.0.1:5000/integrations/quickbooks/callback") == []
+    assert len(responses.calls) == 0  # nothing reached Intuit
 
 
 @responses.activate

@@ -47,9 +47,11 @@ def test_validate_config_before_and_after_connecting(plugin, config, sandbox):
     assert after.ok and "Sandbox Company_US_1" in text_of(after) and "Custom transaction numbers are on" in text_of(after)
 
 
-def test_wrong_secret_is_refused_without_echoing_it(plugin, sandbox):
+def test_a_wrong_secret_is_found_on_connect_without_echoing_it(plugin, sandbox):
     bad = sandbox.plugin_config(client_secret="not-the-secret-123")
-    result = plugin.validate_config(config=bad, context=make_context("quickbooks"))
+    checked = plugin.validate_config(config=bad, context=make_context("quickbooks"))
+    assert checked.ok and "QuickBooks verifies them when you connect" in text_of(checked)  # nothing invented is sent
+    result = connect(plugin, bad, make_context("quickbooks"))
     assert not result.ok and "client ID or secret" in text_of(result)
     assert "not-the-secret-123" not in text_of(result)
 
@@ -170,7 +172,8 @@ def test_lookups_are_cached_between_invoices(plugin, config, connected, sandbox,
     create(plugin, config, connected, us_invoice())
     queries = len(sandbox.store.stats.queries)
     assert create(plugin, config, connected, us_invoice()).ok
-    assert len(sandbox.store.stats.queries) == queries  # no second round of look-ups
+    # no second round of look-ups: only the one query for an invoice already made from this one
+    assert len(sandbox.store.stats.queries) == queries + 1 and "FROM Invoice WHERE DocNumber" in sandbox.store.stats.queries[-1]
 
 
 # --- create ---------------------------------------------------------------------------------
@@ -248,9 +251,10 @@ def test_failure_after_create_then_retry(plugin, config, connected, sandbox, us_
     assert first.error_detail and "10000" in first.error_detail
     retry = create(plugin, config, connected, invoice, attempt)
     assert retry.ok
-    # a new attempt with the same number is a duplicate QuickBooks refuses (6140)
+    # a new attempt (e.g. after an unlink) finds the invoice made from this one and offers it for linking
     again = create(plugin, config, connected, invoice)
-    assert not again.ok and again.sent is False and "already used" in text_of(again) and "DocNumber=" in text_of(again)
+    assert not again.ok and again.sent is False and "link it instead" in text_of(again)
+    assert again.remote.remote_id == retry.remote.remote_id
 
 
 def test_throttling_and_server_errors_from_the_sandbox(plugin, config, connected, sandbox):

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from erp_host_quickbooks import _request_id, tokens
+from erp_host_quickbooks import tokens
+from erp_host_quickbooks.create import request_id as _request_id
 from erp_host_quickbooks.sandbox.testing import connect
 
 SAMPLES = Path(__file__).parent / "samples"

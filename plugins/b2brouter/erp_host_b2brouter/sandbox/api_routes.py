@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Flask, Response, g, request
 
 from erp_host_b2brouter import api_facts
-from erp_host_b2brouter.sandbox import updates, web
+from erp_host_b2brouter.sandbox import document_routes, documents, updates, web
 from erp_host_b2brouter.sandbox.pdf import text_pdf
 from erp_host_b2brouter.sandbox.replies import body, error, invalid, missing_param, page, paging, reply
 from erp_host_b2brouter.sandbox.store import Invalid, Store
@@ -19,6 +19,7 @@ def register(app: Flask, store: Store) -> None:
     _contacts(app, store)
     _invoices(app, store)
     _invoice_actions(app, store)
+    document_routes.register(app, store)
 
 
 def _account_or_404(store: Store, account_id: int):
@@ -138,9 +139,15 @@ def _create_invoice(store: Store, account_id: int) -> Response:
     if data is None or not isinstance(data.get("invoice"), dict):
         return missing_param("invoice")
     try:
+        problems = documents.extra_problems(store, account_id, data["invoice"])
         invoice = store.create_invoice(account_id, data["invoice"])
     except Invalid as problem:
+        problem.messages = problems + problem.messages
         return invalid(problem)
+    if problems:
+        del store.invoices[invoice["id"]]
+        return invalid(Invalid(problems))
+    documents.keep_extras(invoice, data["invoice"])
     if data.get("send_after_import"):
         invoice["state"] = "sending"
     store.traffic.record_created(invoice["type"], invoice["id"], invoice["number"])
@@ -192,4 +199,6 @@ def _invoice_actions(app: Flask, store: Store) -> None:
                 store.set_state(found, str(data.get("state")))
             except Invalid as problem:
                 return invalid(problem)
+            if data.get("state") == "paid":
+                documents.mark_paid(store, found, data.get("paid_date"))
             return reply({"invoice": store.invoice_json(found)})

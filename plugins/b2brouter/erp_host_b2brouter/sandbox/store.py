@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from host.testing.sandbox import Traffic
 
 from erp_host_b2brouter import api_facts
-from erp_host_b2brouter.sandbox import calc
+from erp_host_b2brouter.sandbox import calc, documents
 
 SEED = 20251113
 SANDBOX_KEY = "sandbox-key"
@@ -362,6 +362,7 @@ class Store:
             "created_at": invoice["created_at"], "updated_at": invoice["updated_at"],
             "state_updated_at": invoice["state_updated_at"],
         }
+        data.update(documents.extra_json(invoice))  # payment means, credit-note fields, paid date
         if invoice["state"] == "error":
             data[api_facts.ERRORS_FIELD] = list(invoice["errors"])
         if invoice["state"] == "refused":

@@ -115,9 +115,9 @@ def read(realm, entity, entity_id):
     return _wrap(name, _store().get(name, entity_id))
 
 
-@bp.post("/invoice")
-def create_invoice(realm):
-    store = _store()
+def idempotent_create(store, build):
+    """Answer a create honouring ``requestid``: the same ID gets the first answer again, never a
+    second record. ``build(store)`` does the work and returns ``(status, body)``."""
     request_id = request.args.get("requestid")
     if request_id:
         store.stats.request_ids.append(request_id)
@@ -126,13 +126,18 @@ def create_invoice(realm):
             return jsonify(replay[1]), replay[0]
     answer = None
     try:
-        answer = _create(store)
+        answer = build(store)
     finally:
         if request_id:
             store.finish_request_id(request_id, answer)
     if answer[0] == 200 and _fail_after_create(store):
         return server_error(500)  # created (a retry gets it), but this answer is lost
     return jsonify(answer[1]), answer[0]
+
+
+@bp.post("/invoice")
+def create_invoice(realm):
+    return idempotent_create(_store(), _create)
 
 
 def _create(store) -> tuple[int, dict]:

@@ -17,7 +17,7 @@ from flask import Flask, Response, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from host.testing.sandbox import Refusal, install, keep_in_file
 
-from erp_host_quickbooks.sandbox import api_views, control_views, oauth_views
+from erp_host_quickbooks.sandbox import api_views, control_views, money_views, oauth_views  # noqa: F401 (routes)
 from erp_host_quickbooks.sandbox.faults import Fault
 from erp_host_quickbooks.sandbox.store import SandboxStore
 

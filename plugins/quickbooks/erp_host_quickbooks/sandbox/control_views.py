@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, jsonify, render_template_string
 from host.testing.sandbox import SETTING_NAMES
 
 from erp_host_quickbooks.sandbox.faults import Fault
-from erp_host_quickbooks.sandbox.store import ENTITIES
+from erp_host_quickbooks.sandbox.store import LIST_ENTITIES
 
 bp = Blueprint("qb_control", __name__)
 
@@ -71,7 +71,7 @@ def expire_tokens():
 @bp.post("/_sandbox/entities/<entity>")
 def add_entity(entity):
     """Add a customer, item, term, tax code or tax rate (JSON body in QuickBooks' shape)."""
-    if entity not in ENTITIES or entity == "Invoice":
+    if entity not in LIST_ENTITIES:  # transactions come from their own endpoints
         abort(404)
     return jsonify(_store().add(entity, request.get_json(force=True)))
 
@@ -95,16 +95,6 @@ def patch_company():
     with store.lock:
         store.company_info.update(request.get_json(force=True) or {})
     return jsonify(copy.deepcopy(store.company_info))
-
-
-@bp.post("/_sandbox/invoices/<invoice_id>/payment")
-def pay(invoice_id):
-    """Receive a payment: ``{"amount": "10.00"}``, or the whole balance without a body."""
-    amount = (request.get_json(silent=True) or {}).get("amount")
-    try:
-        return jsonify(_store().pay(invoice_id, Decimal(str(amount)) if amount is not None else None))
-    except KeyError:
-        abort(404)
 
 
 INVOICE_PAGE = """<!doctype html>

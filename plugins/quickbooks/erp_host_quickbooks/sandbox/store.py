@@ -10,12 +10,12 @@ from decimal import Decimal
 
 from host.testing.sandbox import Traffic
 
-from erp_host_quickbooks.sandbox import seed
+from erp_host_quickbooks.sandbox import money, seed
 from erp_host_quickbooks.sandbox.faults import Fault, now_iso
 from erp_host_quickbooks.sandbox.invoice_build import build_invoice
 
 LIST_ENTITIES = ("Customer", "Item", "Term", "TaxCode", "TaxRate")
-ENTITIES = LIST_ENTITIES + ("Invoice",)
+ENTITIES = LIST_ENTITIES + ("Invoice", "Payment", "CreditMemo")
 
 
 @dataclass
@@ -90,11 +90,13 @@ class SandboxStore:
             self.refresh_tokens: dict[str, dict] = {}
             self.access_tokens: dict[str, dict] = {}
             self.idempotent: dict[str, tuple[int, dict]] = {}
+            self.events: list[dict] = []  # webhook events (sandbox.money), in order
             for body in seed.INVOICES:
                 invoice = self.create_invoice(copy.deepcopy(body))
                 if invoice["DocNumber"] in seed.PAID_INVOICES:
-                    invoice["Balance"] = Decimal(0)
+                    money.receive_payment(self, invoice["Id"], None, invoice["TxnDate"])
             self.stats = Stats()
+            self.events = []
 
     # --- persistence ----------------------------------------------------------------
 
@@ -183,17 +185,14 @@ class SandboxStore:
             invoice = build_invoice(self, body, allow_duplicate_number)
             self.entities["Invoice"][invoice["Id"]] = invoice
             self.stats.invoice_creates += 1
+            money.record_event(self, "Invoice", invoice["Id"], "Create")
             return copy.deepcopy(invoice)
 
-    def pay(self, invoice_id: str, amount: Decimal | None = None) -> dict:
+    def pay(self, invoice_id: str, amount: Decimal | None = None, txn_date: str | None = None) -> dict:
+        """A Payment for the invoice (see :mod:`.money`); returns the invoice afterwards."""
         with self.lock:
-            invoice = self.entities["Invoice"].get(invoice_id)
-            if invoice is None:
-                raise KeyError(invoice_id)
-            paid = invoice["Balance"] if amount is None else min(Decimal(str(amount)), invoice["Balance"])
-            invoice["Balance"] = invoice["Balance"] - paid
-            invoice["SyncToken"] = str(int(invoice["SyncToken"]) + 1)
-            return copy.deepcopy(invoice)
+            money.receive_payment(self, invoice_id, amount, txn_date)
+            return copy.deepcopy(self.entities["Invoice"][invoice_id])
 
     # --- OAuth ----------------------------------------------------------------------
 

@@ -9,13 +9,15 @@ from host.testing.sandbox import RunningSandbox as BaseSandbox
 
 from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.sandbox.app import create_app
+from erp_host_quickbooks.sandbox.money import VERIFIER_TOKEN
 from erp_host_quickbooks.sandbox.seed import CLIENT_ID, CLIENT_SECRET
 from erp_host_quickbooks.sandbox.store import SandboxStore
 
 
 def form_config(url: str) -> dict:
     """Configure-form values pointing the provider at the sandbox on ``url``."""
-    return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "environment": "custom", "custom_base_url": url}
+    return {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "environment": "custom", "custom_base_url": url,
+            "webhook_verifier_token": VERIFIER_TOKEN}
 
 
 class RunningSandbox(BaseSandbox):
