@@ -7,9 +7,9 @@ from dataclasses import replace
 from host.api import Result
 from host.extensions import db
 from host.integrations import history, remote_check
-from host.integrations.calls import call, provider_title
+from host.integrations.calls import call, call_secrets, provider_title
 from host.integrations.invoices import _store_remote, available_provider, link_data, link_for
-from host.integrations.settings import registry, stored_secret_values
+from host.integrations.settings import registry
 from host.invoice_data import invoice_data
 from host.models import Invoice, RemoteLink
 from host.plugins import UnknownProvider
@@ -53,6 +53,6 @@ def update_remote(invoice: Invoice, key: str, username: str | None) -> Result:
         warning = remote_check.warning(result.remote, local, provider_title(provider))
         if warning:
             result = replace(result, messages=result.messages + (warning,))
-    history.record_result(key, "update", result, stored_secret_values(key), invoice_id=invoice.id, username=username)
+    history.record_result(key, "update", result, call_secrets(key), invoice_id=invoice.id, username=username)
     db.session.commit()
     return result
