@@ -15,8 +15,7 @@ from host.api import Message, Result, WebhookResponse
 from host.extensions import db
 from host.integrations import history, webhook_updates
 from host.integrations import invoices as service
-from host.integrations.calls import call, provider_title
-from host.integrations.settings import stored_secret_values
+from host.integrations.calls import call, call_secrets, provider_title
 from host.invoice_data import invoice_data
 from host.models import Job
 
@@ -47,7 +46,7 @@ def run_action(job: Job) -> None:
     if _retry(job, result, name):
         return
     if result.ok and result.remote is None:  # the action changed nothing the host keeps
-        history.record_result(job.provider, name, result, stored_secret_values(job.provider),
+        history.record_result(job.provider, name, result, call_secrets(job.provider),
                               invoice_id=invoice.id, username=job.username)
         db.session.commit()
         conclude(job, result)
@@ -72,7 +71,7 @@ def run_webhook(job: Job) -> None:
         answer = call(provider, "process_webhook", None, deadline=JOB_DEADLINE, work=payload["work"])
         if isinstance(answer, Result):
             if not _retry(job, answer, "webhook"):
-                history.record_result(job.provider, "webhook", answer, stored_secret_values(job.provider))
+                history.record_result(job.provider, "webhook", answer, call_secrets(job.provider))
                 conclude(job, answer)
             return
         read = answer.updates
@@ -100,7 +99,7 @@ def run_catch_up(job: Job) -> None:
     answer = call(provider, "catch_up", None, deadline=JOB_DEADLINE, since=since)
     if isinstance(answer, Result):
         if not _retry(job, answer, "catch-up"):
-            history.record_result(job.provider, "catch-up", answer, stored_secret_values(job.provider))
+            history.record_result(job.provider, "catch-up", answer, call_secrets(job.provider))
             conclude(job, answer)
         return
     result = apply_updates(job, answer, "catch-up")

@@ -14,7 +14,6 @@ from erp_host_quickbooks import changes, connection, create, credit_memos, oauth
 from erp_host_quickbooks.checks import check, check_company
 from erp_host_quickbooks.client import QuickBooksClient
 from erp_host_quickbooks.config import QuickBooksConfigSchema
-from erp_host_quickbooks.endpoints import for_config
 from erp_host_quickbooks.faults import QuickBooksError
 from erp_host_quickbooks.invoices import to_remote
 from erp_host_quickbooks.lookups import CACHE, Lookups

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, jsonify, render_template_string, request
 
