@@ -20,10 +20,10 @@ import typing
 from pathlib import Path
 
 import host
-from host import api, api_invoices, config_fields, hookspecs, http_errors
+from host import api, api_invoices, api_provider, config_fields, hookspecs, http_errors
 
 #: The modules whose exported classes make the public types, in this order.
-PUBLIC_MODULES = (api, api_invoices, http_errors, config_fields)
+PUBLIC_MODULES = (api, api_invoices, api_provider, http_errors, config_fields)
 
 START = "<!-- hooks:start -->"
 END = "<!-- hooks:end -->"
@@ -210,6 +210,7 @@ def render() -> str:
         "## Types (`host.api`)",
         markdown(inspect.getdoc(api)),
         *[render_type(cls) for cls in public_types()],
+        *[render_type(cls) for cls in public_types(api_provider)],
         *[render_type(cls) for cls in public_types(api_invoices)],
         "## HTTP errors (`host.http_errors`)",
         markdown(inspect.getdoc(http_errors)),

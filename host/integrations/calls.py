@@ -70,7 +70,6 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
     except SecretUnreadable as problem:
         return Result.failure(str(problem))
     context = make_context(provider.key, username)
-    title = provider_title(provider)
     db.session.commit()  # the hook's own session must find nothing of ours half-written
     outcome: dict = {}
     app = current_app._get_current_object()
@@ -89,9 +88,17 @@ def call(provider: Provider, hook: str, username: str | None = None, config: dic
     worker.join(deadline)
     db.session.expire_all()  # the hook may have changed rows this session holds
     _remember_secrets(provider, config, context.secrets.seen)
-    if worker.is_alive():
+    return _answer(provider, hook, outcome, deadline if worker.is_alive() else None)
+
+
+def _answer(provider: Provider, hook: str, outcome: dict, missed_deadline: float | None):
+    """What the call gives back: the hook's value, or a failed ``Result`` for a
+    missed deadline, the shared rate limit, a crash or an answer of the wrong type."""
+    title = provider_title(provider)
+    if missed_deadline is not None:
+        deadline = missed_deadline
         log.error("provider %s hook %s did not finish within %g s", provider.key, hook, deadline)
-        return Result(ok=False, retry_after=app.config["UNKNOWN_OUTCOME_WAIT"], messages=(Message(
+        return Result(ok=False, retry_after=current_app.config["UNKNOWN_OUTCOME_WAIT"], messages=(Message(
             "error", f"{title} did not finish within {deadline:g} seconds. Try again in a minute; a request "
                      "it may still complete is found again, never repeated."),),
             error_detail=f"{hook} still running after {deadline:g} s")
