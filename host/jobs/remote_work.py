@@ -31,14 +31,13 @@ def _retry(job: Job, result: Result, action: str) -> bool:
 
 
 def run_action(job: Job) -> None:
-    from host.jobs.runner import JOB_DEADLINE, conclude
+    from host.jobs.runner import JOB_DEADLINE, conclude, linked_or_end
 
     name = (job.payload or {}).get("name", "")
     provider = service.available_provider(job.provider, "run_invoice_action")
     invoice = job.invoice
-    link = service.link_for(invoice, job.provider)
-    if link is None or link.status != "linked":
-        conclude(job, Result.failure("This invoice is no longer linked.", sent=False))
+    link = linked_or_end(job)
+    if link is None:
         return
     data = invoice_data(invoice)
     result = call(provider, "run_invoice_action", job.username, deadline=JOB_DEADLINE, name=name,

@@ -137,12 +137,20 @@ def _create(job: Job) -> None:
     conclude(job, service.settle(invoice, data, provider, "create", link, result, job.username, fresh))
 
 
+def linked_or_end(job: Job):
+    """The job's link when its invoice is still linked; otherwise the job ends saying so (None)."""
+    link = service.link_for(job.invoice, job.provider)
+    if link is None or link.status != "linked":
+        conclude(job, Result.failure("This invoice is no longer linked.", sent=False))
+        return None
+    return link
+
+
 def _refresh(job: Job) -> None:
     provider = service.available_provider(job.provider, "remote_status")
     invoice = job.invoice
-    link = service.link_for(invoice, job.provider)
-    if link is None or link.status != "linked":
-        conclude(job, Result.failure("This invoice is no longer linked.", sent=False))
+    link = linked_or_end(job)
+    if link is None:
         return
     data = invoice_data(invoice)
     result = call(provider, "remote_status", job.username, deadline=JOB_DEADLINE,
