@@ -60,10 +60,24 @@ def configure_providers(sandboxes: dict, username: str) -> list[str]:
             continue
         result, errors = admin.configure(provider, {k: str(v) for k, v in sandbox.config.items() if v is not False}, username)
         if result.ok and not errors:
-            result = admin.enable(provider, username)
+            result = _connect(provider, sandbox, username) or admin.enable(provider, username)
         state = "enabled" if result.ok else "not enabled: " + "; ".join(m.text for m in result.messages)
         lines.append(f"{provider.info.title}: sandbox {sandbox.url} ({state})")
     return lines
+
+
+def _connect(provider, sandbox, username: str):
+    """Connect through the sandbox's consent page when the provider connects an
+    account; ``None`` when done (or nothing to do), else the failed ``Result``."""
+    from host.integrations import admin
+
+    action = next((a for a in (provider.info.actions if provider.info else ()) if a.when == "not connected"), None)
+    if sandbox.approve is None or action is None:
+        return None
+    started = admin.run_action(provider, action.name, {}, username)
+    if started.ok and started.redirect_url:
+        started = admin.callback(provider, sandbox.approve(started.redirect_url), username)
+    return None if started.ok else started
 
 
 def _exit_cleanly(signum, frame) -> None:

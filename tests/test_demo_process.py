@@ -53,3 +53,22 @@ def test_sigterm_stops_the_demo_and_its_worker(tmp_path):
     finally:
         if demo.poll() is None:
             demo.kill()
+
+
+def test_the_demo_connects_and_enables_a_provider_that_connects_an_account(tmp_path):
+    """QuickBooks is enabled only once connected: the demo connects it through its sandbox's consent page."""
+    env = {**os.environ, "ERP_HOST_INSTANCE": str(tmp_path), "ERP_HOST_PLUGINS": "quickbooks"}
+    env.pop("DATABASE_URL", None)
+    demo = subprocess.Popen([sys.executable, "-c", "from host.cli import main; main()", "demo", "--port",
+                             str(_free_port())], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        lines = []
+        for line in demo.stdout:
+            lines.append(line)
+            if "background worker: pid" in line:
+                break
+        (report,) = [line for line in lines if line.startswith("QuickBooks Online: sandbox")]
+        assert report.rstrip().endswith("(enabled)"), report
+    finally:
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(60)

@@ -28,19 +28,25 @@ class DemoSandbox:
 
     - ``url``: where it listens;
     - ``config``: the provider's configure-form values pointing at it;
-    - ``stop()``: stop serving.
+    - ``stop()``: stop serving;
+    - ``approve(authorize_url)``: for a provider that connects an account
+      (its action with ``when="not connected"`` redirects to a consent page),
+      what the sandbox's consent page sends back: the callback's query
+      parameters. The demo connects with it before enabling the provider.
     """
 
     url: str
     config: dict
     stop: Callable[[], None]
+    approve: Callable[[str], dict] | None = None
 
 
 class StartSandbox(Protocol):
     def __call__(self, port: int, data_file: Path | None = None) -> DemoSandbox: ...
 
 
-def demo_sandbox(app, port: int, config: Callable[[str], dict], name: str = "sandbox") -> DemoSandbox:
+def demo_sandbox(app, port: int, config: Callable[[str], dict], name: str = "sandbox",
+                 approve: Callable[[str], dict] | None = None) -> DemoSandbox:
     """Serve ``app`` on ``port``; ``config(url)`` gives the provider's settings for that URL."""
     served = serve(app, port, name=name)
-    return DemoSandbox(served.url, config(served.url), served.stop)
+    return DemoSandbox(served.url, config(served.url), served.stop, approve)

@@ -41,7 +41,7 @@ def start_sandbox(port: int = 0, store: SandboxStore | None = None, **options) -
 
 def start(port: int, data_file=None) -> DemoSandbox:
     """The ``erp_host.sandboxes`` entry point: the sandbox on ``port`` for ``erp-host demo``."""
-    return demo_sandbox(create_app(data_file=data_file), port, form_config, name="quickbooks-sandbox")
+    return demo_sandbox(create_app(data_file=data_file), port, form_config, name="quickbooks-sandbox", approve=approve)
 
 
 def approve(authorize_url: str) -> dict:
