@@ -93,11 +93,13 @@ def payment_means_data(invoice: Invoice, company: Company) -> PaymentMeansData |
                             mandate_reference=invoice.mandate_reference if code in DEBIT_CODES else "")
 
 
-def means_problems(invoice: Invoice) -> list[str]:
-    """What the invoice's payment means still lacks (shown before a push)."""
+def means_problems(invoice: Invoice, accounts: list[BankAccount] | None = None) -> list[str]:
+    """What the invoice's payment means still lacks (shown before a push);
+    ``accounts``: the company's bank accounts when the caller has them already."""
     code = means_code(invoice)
     problems = []
-    if code in TRANSFER_CODES and not (invoice.bank_account or default_account()):
+    has_account = bool(accounts) if accounts is not None else default_account() is not None
+    if code in TRANSFER_CODES and not (invoice.bank_account or has_account):
         problems.append("The payment means is a credit transfer but the company has no bank account: "
                         "add one under Settings → Bank accounts.")
     if code in DEBIT_CODES and not invoice.mandate_reference:

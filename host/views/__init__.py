@@ -2,8 +2,8 @@
 
 
 def register(app):
-    from host.views import (bank_accounts, company, errors, hooks, integrations, invoice_integrations, invoices,
-                            messages, payments, records, runs, tokens)
+    from host.views import (bank_accounts, company, errors, history_rows, hooks, integrations, invoice_integrations,
+                            invoices, messages, payments, records, runs, tokens)
     from host.payment_means import formatted_iban
 
     for module in (invoices, records, company, integrations, invoice_integrations, hooks, runs, tokens, payments,
@@ -11,6 +11,7 @@ def register(app):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
+    app.jinja_env.globals["event_row"] = history_rows.event_row
     app.jinja_env.filters["autolink"] = messages.autolink
     app.jinja_env.filters["utc_time"] = messages.utc_time
     app.jinja_env.filters["tidy"] = messages.tidy

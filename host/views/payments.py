@@ -35,22 +35,26 @@ def _flash_errors(form) -> None:
             flash(f"{label}: {message}" if label else message, "error")
 
 
-def means_form(invoice: Invoice, posted: bool = False) -> PaymentMeansForm:
+def bank_accounts() -> list[BankAccount]:
+    return db.session.execute(db.select(BankAccount).order_by(BankAccount.name)).scalars().all()
+
+
+def means_form(invoice: Invoice, accounts: list[BankAccount], posted: bool = False) -> PaymentMeansForm:
     data = {"payment_means": invoice.payment_means, "bank_account": invoice.bank_account_id or 0,
             "mandate_reference": invoice.mandate_reference}
     form = PaymentMeansForm() if posted else PaymentMeansForm(formdata=None, data=data)
-    accounts = db.session.execute(db.select(BankAccount).order_by(BankAccount.name)).scalars().all()
     form.bank_account.choices = [(0, "— the default account —")] + [(a.id, f"{a.name} ({a.iban})") for a in accounts]
     return form
 
 
 def page_context(invoice: Invoice) -> dict:
     """What the invoice page's payment, payment means and credit sections show."""
+    accounts = bank_accounts()
     return {
         "payment_form": PaymentForm(formdata=None, data={"amount_paid": invoice.amount_paid, "paid_on": invoice.paid_on}),
         "payment_reports": payments.reports_for(invoice),
-        "means_form": means_form(invoice),
-        "means_problems": means_problems(invoice),
+        "means_form": means_form(invoice, accounts),
+        "means_problems": means_problems(invoice, accounts),
         "credit_refusal": credit_notes.refusal(invoice),
     }
 
@@ -76,7 +80,7 @@ def record_payment(invoice_id: int):
 @bp.route("/payment-means", methods=["POST"])
 def payment_means(invoice_id: int):
     invoice = _invoice(invoice_id)
-    form = means_form(invoice, posted=True)
+    form = means_form(invoice, bank_accounts(), posted=True)
     if not form.validate_on_submit():
         _flash_errors(form)
         return _back(invoice, "payment-means")
