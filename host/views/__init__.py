@@ -11,7 +11,7 @@ def register(app):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     app.jinja_env.globals["integration_panels"] = invoice_integrations.panels_for
-    app.jinja_env.globals["event_row"] = history_rows.event_row
+    app.jinja_env.globals["event_rows"] = history_rows.event_rows
     app.jinja_env.filters["autolink"] = messages.autolink
     app.jinja_env.filters["utc_time"] = messages.utc_time
     app.jinja_env.filters["tidy"] = messages.tidy
