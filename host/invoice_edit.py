@@ -102,9 +102,10 @@ def client_currencies() -> dict[int, str]:
     return dict(db.session.execute(db.select(Client.id, Client.currency)).all())
 
 
-def edit_refusal(invoice: Invoice) -> str | None:
-    """Why the API will not change ``invoice`` now: it is linked to (or being
-    pushed to) a provider, whose copy would no longer match."""
+def edit_refusal(invoice: Invoice, confirmed: bool = False) -> str | None:
+    """Why the API will not change ``invoice`` now: it is being pushed to a
+    provider, or it is linked to one (whose copy would no longer match) and
+    the caller has not ``confirmed`` that it knows, as the page's "Save anyway"."""
     link = db.session.execute(
         db.select(RemoteLink).where(RemoteLink.invoice_id == invoice.id, RemoteLink.status.in_(("linked", "pending")))
         .limit(1)).scalar_one_or_none()
@@ -112,8 +113,12 @@ def edit_refusal(invoice: Invoice) -> str | None:
         return None
     if link.status == "pending":
         return f"A request to {link.provider} for this invoice is in progress; change it once it has finished."
-    return (f"This invoice is linked to {link.provider} invoice {link.remote_number or link.remote_id}; "
-            "unlink it first to change it.")
+    if confirmed:
+        return None
+    return (f"This invoice is linked to {link.provider} invoice {link.remote_number or link.remote_id}, which would "
+            f"no longer match. Send confirm_linked=true to change it anyway (then POST "
+            f".../integrations/{link.provider}/update sends the changes where {link.provider} still accepts them), "
+            "or unlink it first.")
 
 
 def _number_taken(form: InvoiceForm, invoice: Invoice) -> bool:

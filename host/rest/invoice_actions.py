@@ -1,5 +1,6 @@
 """One invoice at one provider: its state, create remote (a job), link a
-remote ID, refresh (a job), unlink, and its integration history.
+remote ID, refresh (a job), update the linked remote invoice, unlink, and its
+integration history.
 
 The actions are the invoice page's, through the same services
 (``host.jobs.service``, ``host.integrations.invoices``): the same refusals
@@ -16,6 +17,7 @@ from host.extensions import db
 from host.integrations import history
 from host.integrations.log_filters import LogFilters
 from host.integrations import invoices as service
+from host.integrations import updates
 from host.integrations.calls import provider_title
 from host.integrations.settings import registry
 from host.invoice_data import totals_for
@@ -81,7 +83,7 @@ def _action(action, invoice_id: int, key: str, *args):
 def blueprints() -> list[Blueprint]:
     blp = Blueprint("api_invoice_integrations", __name__,
                     url_prefix=f"{API_PREFIX}/invoices/<int:invoice_id>/integrations/<provider>",
-                    description="One invoice at one provider: state, create, link, refresh, unlink, history.")
+                    description="One invoice at one provider: state, create, link, refresh, update, unlink, history.")
     history_page = page_schema(EventSchema, "EventPage")
 
     @blp.route("")
@@ -106,7 +108,7 @@ def blueprints() -> list[Blueprint]:
 
 
 def _actions(blp: Blueprint) -> None:
-    """Create, refresh, link, unlink."""
+    """Create, refresh, link, update, unlink."""
 
     @blp.route("/create")
     class Create(MethodView):
@@ -134,6 +136,18 @@ def _actions(blp: Blueprint) -> None:
             invoice, result = _action(service.link_remote, invoice_id, provider, data["remote_id"].strip())
             if not result.ok:  # taken already (409), or the provider refused this remote invoice (422)
                 raise result_problem(result, 409 if before is not None and before.status != "failed" else 422)
+            return _state(invoice, provider)
+
+    @blp.route("/update")
+    class Update(MethodView):
+        @blp.response(200, IntegrationStateSchema)
+        @blp.doc(operationId="update_remote_invoice",
+                 summary="Send the invoice as it is now to its linked remote invoice (where the provider allows)")
+        def post(self, invoice_id, provider):
+            before = service.link_for(get_invoice(invoice_id), provider)
+            invoice, result = _action(updates.update_remote, invoice_id, provider)
+            if not result.ok:  # not linked (409), or the provider refused or failed (422, Retry-After if throttled)
+                raise result_problem(result, 409 if before is None or before.status != "linked" else 422)
             return _state(invoice, provider)
 
     @blp.route("/unlink")

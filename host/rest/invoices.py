@@ -1,10 +1,12 @@
 """Invoices: list (the list page's filters, incl. "not yet in <provider>"),
-read (lines, totals, each provider's link), create, update while not linked.
+read (lines, totals, each provider's link), create, update (a linked invoice only
+with confirm_linked, like the page's "Save anyway"; never while it is being pushed).
 
 Input goes through ``InvoiceForm`` and ``host.invoice_edit``, like the page.
 """
 from __future__ import annotations
 
+import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from sqlalchemy.orm import selectinload
@@ -34,6 +36,11 @@ CREATE_EXAMPLE = {
 
 class ListArgs(InvoiceFilterArgs, PageArgs):
     pass
+
+
+class UpdateArgs(ma.Schema):
+    confirm_linked = ma.fields.Boolean(load_default=False, metadata={
+        "description": "Change a linked invoice anyway (its remote copy no longer matches until updated)."})
 
 
 def get_invoice(invoice_id: int) -> Invoice:
@@ -140,12 +147,13 @@ def blueprints() -> list[Blueprint]:
             return invoice_json(get_invoice(invoice_id))
 
         @blp.arguments(InvoiceInSchema(partial=True))
+        @blp.arguments(UpdateArgs, location="query")
         @blp.response(200, InvoiceSchema)
-        @blp.doc(operationId="update_invoice", summary="Change an invoice that is not linked (fields sent; lines "
-                                                       "and adjustments, when sent, replace the old ones)")
-        def patch(self, data, invoice_id):
+        @blp.doc(operationId="update_invoice", summary="Change an invoice (fields sent; lines and adjustments, when "
+                                                       "sent, replace the old ones); a linked one with confirm_linked")
+        def patch(self, data, args, invoice_id):
             invoice = get_invoice(invoice_id)
-            refusal = edit_refusal(invoice)
+            refusal = edit_refusal(invoice, args["confirm_linked"])
             if refusal:
                 raise Problem(409, refusal, reasons=[refusal])
             return invoice_json(_save(invoice, data))

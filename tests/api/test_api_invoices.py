@@ -58,12 +58,28 @@ def test_update_changes_only_what_is_sent_and_replaces_lines(app, api):
     assert [l["description"] for l in changed["lines"]] == ["Rush fee"] and changed["totals"]["total"] == "10"
 
 
-def test_a_linked_invoice_cannot_be_changed(app, enabled):
+def test_a_linked_invoice_changes_only_when_confirmed(app, enabled, reference):
     invoice_id = 1
     assert enabled().post(f"/invoices/{invoice_id}/integrations/reference/create").status_code == 202
-    response = enabled().patch(f"/invoices/{invoice_id}", json={"notes": "late change"})
-    assert response.status_code == 409
-    assert "unlink it first" in response.json["detail"] and response.json["reasons"]
+    refused = enabled().patch(f"/invoices/{invoice_id}", json={"notes": "late change"})
+    assert refused.status_code == 409
+    assert "confirm_linked=true" in refused.json["detail"] and "unlink it first" in refused.json["detail"]
+    assert enabled().get(f"/invoices/{invoice_id}").json["notes"] != "late change"
+    changed = enabled().patch(f"/invoices/{invoice_id}?confirm_linked=true", json={"notes": "late change"})
+    assert changed.status_code == 200 and changed.json["notes"] == "late change"
+    link = next(s for s in changed.json["integrations"] if s["provider"] == "reference")["link"]
+    assert link["status"] == "linked"  # still linked: the remote copy is updated with .../update
+
+
+def test_an_invoice_being_pushed_is_not_changed_even_when_confirmed(app, enabled):
+    from host.extensions import db
+    from host.models import RemoteLink
+
+    with app.app_context():
+        db.session.add(RemoteLink(invoice_id=1, provider="reference", status="pending", attempt_id="a-pending"))
+        db.session.commit()
+    refused = enabled().patch("/invoices/1?confirm_linked=true", json={"notes": "during the push"})
+    assert refused.status_code == 409 and "in progress" in refused.json["detail"]
 
 
 def test_list_filters_like_the_list_page(app, enabled):
