@@ -12,7 +12,7 @@ from __future__ import annotations
 from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, WebhookResponse, hookimpl
 
 from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, sending, update, webhook
-from erp_host_b2brouter.config import ConfigSchema, Settings
+from erp_host_b2brouter.config import Settings
 from erp_host_b2brouter.errors import ApiError
 
 
@@ -22,7 +22,7 @@ def provider_info():
         title="B2BRouter",
         description="Send invoices as e-invoices through B2BRouter (Peppol, FACe, email...), link existing ones "
                     "and follow their state.",
-        config_schema=ConfigSchema,
+        config_schema="erp_host_b2brouter.config_schema:ConfigSchema",  # marshmallow: imported when used
         homepage="https://www.b2brouter.net",
         invoice_actions=(sending.SEND,),
         remote_states=sending.REMOTE_STATES,

@@ -13,7 +13,6 @@ from host import Action, Message, ProviderInfo, RemotePage, Result, WebhookRespo
 from erp_host_quickbooks import changes, connection, create, credit_memos, oauth, preview, tokens, webhooks
 from erp_host_quickbooks.checks import check, check_company
 from erp_host_quickbooks.client import QuickBooksClient
-from erp_host_quickbooks.config import QuickBooksConfigSchema
 from erp_host_quickbooks.faults import QuickBooksError
 from erp_host_quickbooks.invoices import to_remote
 from erp_host_quickbooks.lookups import CACHE, Lookups
@@ -28,7 +27,7 @@ def provider_info():
         title="QuickBooks Online",
         description="Create QuickBooks Online invoices from client invoices, or link existing ones. "
         "The customer, services, payment term and tax must already exist in QuickBooks.",
-        config_schema=QuickBooksConfigSchema,
+        config_schema="erp_host_quickbooks.config:QuickBooksConfigSchema",  # marshmallow: imported when used
         actions=(
             Action("connect", "Connect to QuickBooks", "primary", when="not connected"),
             Action("connect", "Reconnect to QuickBooks", when="connected"),
