@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from host import Action, Message, ProviderInfo, Result, hookimpl
 
-from erp_host_memsource_belazy import phrase, status
+from erp_host_memsource_belazy import status
 from erp_host_memsource_belazy.contact import SUMMARY, contact_card
 
 CHECK_CONNECTION = Action("check_connection", "Check connection")
@@ -33,7 +33,8 @@ def validate_config(config):
     Only a rejected token (HTTP 401/403) refuses the save: the token serves
     the status check alone, so an outage at Phrase must not block settings.
     """
-    from erp_host_memsource_belazy.settings import config_problems  # marshmallow: not at plugin load
+    from erp_host_memsource_belazy import phrase  # requests: at the first check, not at plugin load
+    from erp_host_memsource_belazy.settings import config_problems  # marshmallow: likewise
 
     problems = config_problems(config)
     if problems:
@@ -74,6 +75,8 @@ def run_action(name, config, context):
 
 def check_connection(config, context) -> Result:
     """Ask Phrase TMS who the token belongs to; without a token, say who manages the connection."""
+    from erp_host_memsource_belazy import phrase
+
     token = (config.get("phrase_api_token") or "").strip()
     if not token:
         status.record_check(context, True, "managed by BeLazy (no token to check)")
