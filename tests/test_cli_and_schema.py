@@ -1,6 +1,4 @@
 """The erp-host console script, and migrations that match the models."""
-import json
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -46,22 +44,6 @@ def test_load_demo_is_idempotent(app):
         assert db.session.execute(db.select(db.func.count(Invoice.id))).scalar() == 4
 
 
-def test_plugins_command_lists_providers_before_the_database_is_migrated(tmp_path, reference):
-    from host.app import create_app
-    from host.cli import plugins_command
-    from host.plugins import new_registry
-
-    registry = new_registry()
-    registry.register("reference", reference, distribution="erp-host-reference", version="2.0")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}", "PROVIDER_REGISTRY": registry,
-                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
-    result = app.test_cli_runner().invoke(plugins_command)
-    assert result.exit_code == 0
-    (row,) = json.loads(result.stdout)
-    assert (row["key"], row["distribution"], row["version"], row["enabled"]) == ("reference", "erp-host-reference", "2.0", None)
-    assert "database not ready" in result.stderr and "erp-host db upgrade" in result.stderr
-
-
 def test_version_names_erp_host_and_each_installed_provider():
     import importlib.metadata
 
@@ -100,14 +82,6 @@ def test_a_provider_can_put_its_integration_in_needs_attention(make_host_app):
     assert "needs attention" in page and "Reconnect to Flagger" in page
     with app.app_context():
         assert db.session.get(ProviderSetting, "flagger").attention == "Reconnect to Flagger"
-
-
-def test_erp_host_plugins_json_is_valid_with_no_providers(make_host_app):
-    from host.cli import plugins_command
-
-    app = make_host_app({})
-    result = app.test_cli_runner().invoke(plugins_command)
-    assert result.exit_code == 0 and json.loads(result.output) == []
 
 
 def test_the_host_works_with_no_provider_installed(make_host_app):
