@@ -95,3 +95,18 @@ def test_the_host_works_with_no_provider_installed(make_host_app):
     assert "No integration is installed" in client.get("/settings/integrations/").get_data(as_text=True)
     invoice = client.get("/invoices/1").get_data(as_text=True)
     assert "INV-2026-0001" in invoice and "integration-panel" not in invoice
+
+
+def test_the_app_and_erp_host_plugins_find_one_instance_folder_and_database():
+    """``host.instance`` decides for both; without settings, the folder is the one Flask would pick."""
+    from flask import Flask
+
+    from host.instance import database_url, instance_path, sqlite_path
+
+    assert instance_path(None, environ={}) == Flask("host.app").instance_path
+    assert instance_path(None, environ={"ERP_HOST_INSTANCE": "/srv/erp"}) == "/srv/erp"
+    assert instance_path("/tmp/test", environ={"ERP_HOST_INSTANCE": "/srv/erp"}) == "/tmp/test"
+    assert database_url("/srv/erp", environ={}) == "sqlite:////srv/erp/erp-host.sqlite"
+    assert database_url("/srv/erp", environ={"DATABASE_URL": "postgresql://u@db/erp"}) == "postgresql+psycopg://u@db/erp"
+    assert sqlite_path("sqlite:////srv/erp/erp-host.sqlite?timeout=30") == "/srv/erp/erp-host.sqlite"
+    assert sqlite_path("sqlite:///:memory:") is None and sqlite_path("postgresql+psycopg://u@db/erp") is None
