@@ -9,6 +9,7 @@ set ``text`` to the provider's message after ``from_response``.
 """
 from __future__ import annotations
 
+import email.utils
 import time
 from typing import Any, Literal
 
@@ -47,8 +48,6 @@ def parse_retry_after(value: str | None, *, cap: float = MAX_RETRY_AFTER, now: f
     try:
         seconds = float(value.strip())
     except ValueError:
-        import email.utils  # only for a date: keeps loading a plugin light
-
         try:
             moment = email.utils.parsedate_to_datetime(value.strip())
         except (TypeError, ValueError, IndexError):
