@@ -18,15 +18,12 @@ import time
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+import requests
 from host import MAX_SLEEP
 
 from erp_host_b2brouter import api_facts
 from erp_host_b2brouter.errors import PROVIDER, ApiError, from_response
-
-if TYPE_CHECKING:
-    import requests
 
 log = logging.getLogger(__name__)
 
@@ -86,11 +83,7 @@ class Client:
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.sleep = sleep
         self.throttle = throttle or contextlib.nullcontext
-        if session is None:
-            import requests  # at the first client, not when the plugin loads
-
-            session = requests.Session()
-        self.session = session
+        self.session = session or requests.Session()
         self.session.headers.update({
             api_facts.HEADER_API_KEY: api_key,
             api_facts.HEADER_API_VERSION: api_facts.API_VERSION,
@@ -124,8 +117,6 @@ class Client:
         return error.status in RETRY_STATUSES
 
     def _once(self, method, path, what, params, body, accept=None):
-        import requests
-
         url = self.base_url + path
         data = None
         headers = {"Accept": accept} if accept else {}

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import importlib.metadata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+import requests
 from host import HttpError, http_session
-
-if TYPE_CHECKING:
-    import requests
 
 TIMEOUT = (5, 15)  # seconds: connect, read
 
@@ -54,8 +51,6 @@ def who_am_i(base_url: str, token: str, contact: str | None = None, timeout=TIME
 
     :raises PhraseError: with a reason the admin can act on.
     """
-    import requests  # at the first check, not when the plugin loads
-
     url = base_url.rstrip("/") + "/api2/v1/auth/whoAmI"
     host = urlsplit(url).netloc
     headers = {

@@ -14,16 +14,13 @@ import logging
 import random
 import time
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
+import requests
 from host import MAX_SLEEP, http_session
 
 from erp_host_quickbooks.endpoints import MINOR_VERSION, Endpoints, for_config
 from erp_host_quickbooks.faults import REQUEST_ID_HEADER, QuickBooksError, from_response
 from erp_host_quickbooks.tokens import TokenManager, realm_id
-
-if TYPE_CHECKING:
-    import requests
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +58,6 @@ class QuickBooksClient:
     # --- transport --------------------------------------------------------------
 
     def _send(self, method, url, params, body, token):
-        import requests  # at the first call, not when the plugin loads
-
         headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
         data = None
         if body is not None:

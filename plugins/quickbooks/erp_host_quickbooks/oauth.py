@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import time
 
+import requests
 
 from erp_host_quickbooks.endpoints import SCOPE, Endpoints
 
@@ -81,7 +82,6 @@ def _stored(token: dict) -> dict:
 
 
 def _call(session, func, *args, **kwargs) -> dict:
-    import requests
     from authlib.integrations.base_client import OAuthError
 
     try:
@@ -140,8 +140,6 @@ def credential_problems(config: dict, callback_url: str = "") -> list[str]:
 
 
 def revoke(config: dict, endpoints: Endpoints, token: str) -> None:
-    import requests
-
     with _session(config) as session:
         try:
             response = session.post(
