@@ -24,7 +24,7 @@ def provider_info():
         title="B2BRouter",
         description="Send invoices as e-invoices through B2BRouter (Peppol, FACe, email...), link existing ones "
                     "and follow their state.",
-        config_schema="erp_host_b2brouter.config_schema:ConfigSchema",  # marshmallow: imported when used
+        config_schema="erp_host_b2brouter.config:ConfigSchema",  # marshmallow: imported when used
         homepage="https://www.b2brouter.net",
         invoice_actions=(sending.SEND,),
         remote_states=sending.REMOTE_STATES,
