@@ -4,8 +4,13 @@ Plugins import their whole API from here: ``hookimpl``, the types of
 ``host.api``, ``HttpError`` (``host.http_errors``), ``http_session``
 (one HTTP session per provider configuration), the configure-form pieces
 ``EnvironmentSchema``, ``environment_field`` and ``custom_url_field``
-(``host.config_fields``, imported on first use) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
+(``host.config_fields``) and ``recalculate`` (an invoice's totals under other settings). Nothing else in this package is part of the plugin contract.
+
+All but the types and ``hookimpl`` are imported on first use, so that loading
+a plugin (``erp-host plugins``, every start) costs only what it uses.
 """
+import importlib
+
 from host.api import (
     MAX_SLEEP,
     Action,
@@ -40,9 +45,6 @@ from host.api import (
     WebhookResponse,
 )
 from host.hookspecs import hookimpl
-from host.http_errors import HttpError
-from host.http_sessions import http_session
-from host.recalc import recalculate
 
 __all__ = [
     "MAX_SLEEP",
@@ -94,13 +96,19 @@ def create_app(test_config=None):
     return build(test_config)
 
 
-_CONFIG_FIELDS = ("EnvironmentSchema", "custom_url_field", "environment_field")
+#: The exports imported on first use, and their modules.
+_LAZY = {
+    "EnvironmentSchema": "host.config_fields",  # marshmallow
+    "custom_url_field": "host.config_fields",
+    "environment_field": "host.config_fields",
+    "HttpError": "host.http_errors",
+    "http_session": "host.http_sessions",
+    "recalculate": "host.recalc",  # the money module
+}
 
 
 def __getattr__(name: str):
-    """The configure-form pieces, imported on first use: ``import host`` stays free of marshmallow."""
-    if name in _CONFIG_FIELDS:
-        from host import config_fields
-
-        return getattr(config_fields, name)
+    """The exports of ``_LAZY``, imported on first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'host' has no attribute {name!r}")

@@ -3,6 +3,7 @@ what it answers a webhook with (part of the plugin API: re-exported by
 ``host.api`` and ``host``)."""
 from __future__ import annotations
 
+import pkgutil
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -53,7 +54,10 @@ class RemoteState:
 class ProviderInfo:
     """What the Integrations page shows about a provider.
 
-    ``config_schema`` is a marshmallow ``Schema`` class. Each field becomes a
+    ``config_schema`` is a marshmallow ``Schema`` class, or its name as
+    ``"package.module:ClassName"``: then the module is imported only when the
+    configure form or the config is needed, so loading the plugin (e.g. for
+    ``erp-host plugins``) does not import marshmallow. Each field becomes a
     form input; put ``metadata={"label": ..., "help": ..., "secret": True,
     "choices": [...]}`` on fields. Secret fields are encrypted at rest, masked in
     every page and log, and left unchanged when the admin submits them empty.
@@ -69,7 +73,7 @@ class ProviderInfo:
 
     title: str
     description: str
-    config_schema: type | None = None
+    config_schema: type | str | None = None
     actions: tuple[Action, ...] = ()
     homepage: str | None = None
     connected_state: str | None = None
@@ -78,6 +82,13 @@ class ProviderInfo:
 
     def state(self, key: str | None) -> RemoteState | None:
         return next((s for s in self.remote_states if s.key == key), None)
+
+    @property
+    def schema_class(self) -> type | None:
+        """``config_schema`` as a class (imported now when it was given by name)."""
+        if isinstance(self.config_schema, str):
+            return pkgutil.resolve_name(self.config_schema)
+        return self.config_schema
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from host import headers, inputs
 from host.extensions import csrf, db, login_manager
+from host.instance import database_url, instance_path, sqlite_path
 from host.jobs import queue
 from host.keys import KeySource, load_keys
 from host.plugins import Registry, registry_from_env
@@ -21,24 +22,11 @@ MAX_REQUEST_BYTES = 4 * 1024 * 1024  # a 500-line invoice form is well under 1 M
 MAX_FORM_FIELD_BYTES = 64 * 1024  # the longest text field (notes) is 5,000 characters
 
 
-def psycopg_url(url: str) -> str:
-    """``postgres://`` and ``postgresql://`` URLs use the psycopg 3 driver."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
-    return url
-
-
-def database_url(instance_path: str, environ=os.environ) -> str:
-    return psycopg_url(environ.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'erp-host.sqlite'}")
-
-
 def create_sqlite_file(url: str) -> None:
     """Create a SQLite database file with mode 0600 before SQLite does (0644):
     it holds password hashes and encrypted secrets."""
-    prefix = "sqlite:///"
-    path = url[len(prefix):].split("?", 1)[0] if url.startswith(prefix) else ""
-    if not path or path == ":memory:" or Path(path).exists():
+    path = sqlite_path(url)
+    if not path or Path(path).exists():
         return
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
@@ -74,8 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Raises :class:`host.keys.KeyProblem` when stored secrets exist and the
     encryption key is missing or does not open them (``CHECK_ENCRYPTION_KEY``
     false skips that, and leaves secrets unusable: only for ``forget-secrets``)."""
-    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("ERP_HOST_INSTANCE") or None
-    app = Flask(__name__, instance_path=instance_path)
+    app = Flask(__name__, instance_path=instance_path((test_config or {}).get("INSTANCE_PATH")))
     Path(app.instance_path).mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(
         SQLALCHEMY_DATABASE_URI=database_url(app.instance_path),

@@ -1,5 +1,9 @@
 """The ``erp-host`` console script: Flask's commands (``run``), Flask-Migrate's
-(``db``, imported only when it runs) plus ours."""
+(``db``, imported only when it runs) plus ours.
+
+The app, and with it SQLAlchemy, is imported only by the commands that need
+it: ``erp-host --version`` and ``erp-host plugins`` start about as fast as
+``flask --version``."""
 from __future__ import annotations
 
 import importlib
@@ -9,12 +13,17 @@ import json
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from host.app import create_app, init_migrations
-from host.extensions import db
-from host.keys import KeyProblem
 from host.plugins import GROUP
+
+NOT_READY = "erp-host plugins: database not ready (run `erp-host db upgrade`); enabled is unknown."
+
+
+def create_app():
+    """The app of the commands that need one (imported then: SQLAlchemy, models, views)."""
+    from host.app import create_app as build
+
+    return build()
 
 
 @click.command("create-user")
@@ -34,25 +43,26 @@ def create_user_command(username: str, role: str, password: str) -> None:
 
 
 @click.command("plugins")
-@with_appcontext
 def plugins_command() -> None:
     """Print the installed providers as JSON.
 
     Works before ``erp-host db upgrade``: then ``enabled`` is ``null``
-    (unknown) and a note on stderr says the database is not ready.
+    (unknown) and a note on stderr says the database is not ready. Builds no
+    app: the enabled flags are read straight from the database.
     """
-    from host.integrations.settings import is_enabled
+    from host.enabled_flags import DatabaseNotReady, enabled_flags
+    from host.instance import database_url, instance_path
+    from host.plugins import registry_from_env
 
-    registry = current_app.extensions["erp_host_registry"]
-    rows = [provider.as_json() for _key, provider in sorted(registry.providers.items())]
-    try:
+    rows = [provider.as_json() for _key, provider in sorted(registry_from_env().providers.items())]
+    if rows:
+        try:
+            flags = enabled_flags(database_url(instance_path()))
+        except DatabaseNotReady:
+            flags = None
+            click.echo(NOT_READY, err=True)
         for row in rows:
-            row["enabled"] = is_enabled(row["key"])
-    except (OperationalError, ProgrammingError):
-        db.session.rollback()
-        for row in rows:
-            row["enabled"] = None
-        click.echo("erp-host plugins: database not ready (run `erp-host db upgrade`); enabled is unknown.", err=True)
+            row["enabled"] = None if flags is None else flags.get(row["key"], False)
     click.echo(json.dumps(rows, indent=2))
 
 
@@ -78,6 +88,8 @@ class MigrationsGroup(click.Group):
     def make_context(self, info_name, args, parent=None, **extra):
         from flask_migrate.cli import db
 
+        from host.app import init_migrations
+
         if parent is not None:
             init_migrations(parent.ensure_object(ScriptInfo).load_app())
         return db.make_context(info_name, args, parent=parent, **extra)
@@ -92,7 +104,7 @@ def rotate_key_command() -> None:
     ERP_HOST_ENCRYPTION_KEY, set it to NEW_KEY,OLD_KEY first, then run this.
     Stop the app first and restart it afterwards.
     """
-    from host.keys import KeySource, fingerprint, rotate
+    from host.keys import KeyProblem, KeySource, fingerprint, rotate
     from host.secrets import current_keys
 
     source = KeySource.find(current_app.instance_path)
@@ -110,9 +122,10 @@ def rotate_key_command() -> None:
 @click.confirmation_option(prompt="Delete every stored provider secret and token? Admins must enter them again.")
 def forget_secrets_command() -> None:
     """Delete every stored provider secret: only when the encryption key is lost for good."""
+    from host.app import create_app as build
     from host.keys import forget_secrets
 
-    app = create_app({"CHECK_ENCRYPTION_KEY": False})
+    app = build({"CHECK_ENCRYPTION_KEY": False})
     with app.app_context():
         count = forget_secrets()
     click.echo(f"Deleted {count} secret(s). Restart the app; it will make a new key if the old one is gone.")
@@ -163,8 +176,17 @@ def _print_version(ctx: click.Context, _param, value: bool) -> None:
         ctx.exit()
 
 
+class HostGroup(FlaskGroup):
+    """Flask's group, which finds its own commands (``erp-host plugins``) without
+    first importing the commands Flask extensions register (flask-limiter's
+    pulls in its storage backends and rich)."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name) or super().get_command(ctx, name)
+
+
 def build_cli() -> FlaskGroup:
-    group = FlaskGroup(create_app=create_app, add_version_option=False,
+    group = HostGroup(create_app=create_app, add_version_option=False,
                        params=[click.Option(["--version"], is_flag=True, expose_value=False, is_eager=True,
                                             callback=_print_version, help="Show erp-host's and its providers' versions.")],
                        help="erp-host: the ERP and its integrations.")
@@ -176,5 +198,9 @@ def build_cli() -> FlaskGroup:
 def main() -> None:
     try:
         build_cli().main()
-    except KeyProblem as problem:
+    except RuntimeError as problem:
+        from host.keys import KeyProblem  # imported already when it was raised
+
+        if not isinstance(problem, KeyProblem):
+            raise
         raise SystemExit(f"erp-host cannot start: {problem}") from None

@@ -1,6 +1,4 @@
 """The erp-host console script, and migrations that match the models."""
-import json
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -46,22 +44,6 @@ def test_load_demo_is_idempotent(app):
         assert db.session.execute(db.select(db.func.count(Invoice.id))).scalar() == 4
 
 
-def test_plugins_command_lists_providers_before_the_database_is_migrated(tmp_path, reference):
-    from host.app import create_app
-    from host.cli import plugins_command
-    from host.plugins import new_registry
-
-    registry = new_registry()
-    registry.register("reference", reference, distribution="erp-host-reference", version="2.0")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}", "PROVIDER_REGISTRY": registry,
-                      "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
-    result = app.test_cli_runner().invoke(plugins_command)
-    assert result.exit_code == 0
-    (row,) = json.loads(result.stdout)
-    assert (row["key"], row["distribution"], row["version"], row["enabled"]) == ("reference", "erp-host-reference", "2.0", None)
-    assert "database not ready" in result.stderr and "erp-host db upgrade" in result.stderr
-
-
 def test_version_names_erp_host_and_each_installed_provider():
     import importlib.metadata
 
@@ -102,14 +84,6 @@ def test_a_provider_can_put_its_integration_in_needs_attention(make_host_app):
         assert db.session.get(ProviderSetting, "flagger").attention == "Reconnect to Flagger"
 
 
-def test_erp_host_plugins_json_is_valid_with_no_providers(make_host_app):
-    from host.cli import plugins_command
-
-    app = make_host_app({})
-    result = app.test_cli_runner().invoke(plugins_command)
-    assert result.exit_code == 0 and json.loads(result.output) == []
-
-
 def test_the_host_works_with_no_provider_installed(make_host_app):
     from host.demo import load_demo
 
@@ -121,3 +95,18 @@ def test_the_host_works_with_no_provider_installed(make_host_app):
     assert "No integration is installed" in client.get("/settings/integrations/").get_data(as_text=True)
     invoice = client.get("/invoices/1").get_data(as_text=True)
     assert "INV-2026-0001" in invoice and "integration-panel" not in invoice
+
+
+def test_the_app_and_erp_host_plugins_find_one_instance_folder_and_database():
+    """``host.instance`` decides for both; without settings, the folder is the one Flask would pick."""
+    from flask import Flask
+
+    from host.instance import database_url, instance_path, sqlite_path
+
+    assert instance_path(None, environ={}) == Flask("host.app").instance_path
+    assert instance_path(None, environ={"ERP_HOST_INSTANCE": "/srv/erp"}) == "/srv/erp"
+    assert instance_path("/tmp/test", environ={"ERP_HOST_INSTANCE": "/srv/erp"}) == "/tmp/test"
+    assert database_url("/srv/erp", environ={}) == "sqlite:////srv/erp/erp-host.sqlite"
+    assert database_url("/srv/erp", environ={"DATABASE_URL": "postgresql://u@db/erp"}) == "postgresql+psycopg://u@db/erp"
+    assert sqlite_path("sqlite:////srv/erp/erp-host.sqlite?timeout=30") == "/srv/erp/erp-host.sqlite"
+    assert sqlite_path("sqlite:///:memory:") is None and sqlite_path("postgresql+psycopg://u@db/erp") is None

@@ -148,16 +148,82 @@ def test_tracing_logs_every_hook_call(caplog):
     assert "hook run_action -> ['ref']" in caplog.text
 
 
-def test_erp_host_plugins_lists_installed_providers_as_json(app):
-    runner = app.test_cli_runner()
-    from host.cli import plugins_command
+@pytest.fixture
+def two_fakes(site, monkeypatch):
+    """``fakeone`` and ``faketwo`` installed, the only providers ``erp-host plugins`` loads."""
+    for n in ("one", "two"):
+        install_fake_distribution(site, f"erp-host-fake{n}", {f"fake{n}": f"erp_host_fake{n}"},
+                                  {f"erp_host_fake{n}": GOOD_MODULE.replace("{n}", n)})
+    monkeypatch.setenv("ERP_HOST_PLUGINS", "fakeone,faketwo")
+    return site
 
-    result = runner.invoke(plugins_command)
-    assert result.exit_code == 0, result.output
-    rows = {row["key"]: row for row in json.loads(result.output)}
-    assert rows["reference"]["distribution"] == "test-reference"
-    assert "create_remote_invoice" in rows["reference"]["hooks"]
-    assert rows["reference"]["enabled"] is False and rows["reference"]["load_error"] is None
+
+def erp_host(*args: str):
+    """Run the ``erp-host`` command group in this process, as the console script does."""
+    from click.testing import CliRunner
+
+    from host.cli import build_cli
+
+    return CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+
+
+def test_erp_host_plugins_reads_the_enabled_flags_of_the_database(two_fakes, make_host_app, erp_database_url, monkeypatch):
+    """On SQLite through ``sqlite3``, on PostgreSQL (TEST_DATABASE_URL) through SQLAlchemy Core."""
+    from host.extensions import db
+    from host.integrations.settings import setting_for
+
+    app = make_host_app({})
+    with app.app_context():
+        setting_for("faketwo").enabled = True
+        db.session.commit()
+    monkeypatch.setenv("DATABASE_URL", erp_database_url)
+    result = erp_host("plugins")
+    assert result.exit_code == 0 and result.stderr == ""
+    rows = json.loads(result.stdout)
+    assert [(r["key"], r["distribution"], r["version"], r["enabled"]) for r in rows] == [
+        ("fakeone", "erp-host-fakeone", "1.2.3", False), ("faketwo", "erp-host-faketwo", "1.2.3", True)]
+    assert rows[0]["hooks"] == ["link", "provider_info"] and rows[0]["load_error"] is None
+
+
+@pytest.fixture
+def unmigrated_database_url(tmp_path):
+    """A database without tables: a new PostgreSQL database when TEST_DATABASE_URL is set, else no SQLite file yet."""
+    from host.testing.app import drop_postgres_database, fresh_postgres_database, postgres_url
+
+    server = postgres_url()
+    if not server:
+        yield f"sqlite:///{tmp_path / 'instance' / 'erp-host.sqlite'}"
+        return
+    url = fresh_postgres_database(server)
+    yield url
+    drop_postgres_database(url)
+
+
+def test_erp_host_plugins_before_the_database_is_migrated(two_fakes, unmigrated_database_url, tmp_path, monkeypatch):
+    monkeypatch.setenv("ERP_HOST_INSTANCE", str(tmp_path / "instance"))
+    monkeypatch.setenv("DATABASE_URL", unmigrated_database_url)
+    result = erp_host("plugins")
+    assert result.exit_code == 0
+    assert [(r["key"], r["enabled"]) for r in json.loads(result.stdout)] == [("fakeone", None), ("faketwo", None)]
+    assert "database not ready" in result.stderr and "erp-host db upgrade" in result.stderr
+    assert not (tmp_path / "instance" / "erp-host.sqlite").exists()  # read-only: nothing created
+
+
+def test_erp_host_plugins_with_no_providers_prints_an_empty_list(make_host_app, erp_database_url, monkeypatch):
+    make_host_app({})
+    monkeypatch.setenv("DATABASE_URL", erp_database_url)
+    monkeypatch.setenv("ERP_HOST_PLUGINS", "")
+    result = erp_host("plugins")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+def test_a_config_schema_given_by_name_is_imported_when_used():
+    from host.testing.reference_provider import ReferenceConfig
+
+    info = ProviderInfo("Named", "schema by name", config_schema="host.testing.reference_provider:ReferenceConfig")
+    assert info.schema_class is ReferenceConfig
+    assert ProviderInfo("Class", "schema class", config_schema=ReferenceConfig).schema_class is ReferenceConfig
+    assert ProviderInfo("None", "no schema").schema_class is None
 
 
 def test_shipped_plugins_import_only_the_public_host_api():

@@ -52,7 +52,7 @@ def warnings_of(setting: ProviderSetting | None) -> list[dict]:
 
 
 def schema_for(provider: Provider) -> Schema | None:
-    schema_class = provider.info.config_schema if provider.info else None
+    schema_class = provider.info.schema_class if provider.info else None
     return schema_class() if schema_class else None
 
 

@@ -6,8 +6,9 @@ import uuid
 
 from sqlalchemy import create_engine, text
 
-from host.app import create_app, init_migrations, psycopg_url
+from host.app import create_app, init_migrations
 from host.extensions import db
+from host.instance import psycopg_url
 from host.plugins import Registry
 
 POSTGRES_ENV = "TEST_DATABASE_URL"

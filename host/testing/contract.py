@@ -49,8 +49,8 @@ class ProviderContract(ContractHarness):
     def test_hook_provider_info(self, registry, config):
         info = registry.providers[self.provider_key].info
         assert isinstance(info, ProviderInfo) and info.title.strip() and info.description.strip()
-        if info.config_schema is not None:
-            schema = info.config_schema()
+        if info.schema_class is not None:
+            schema = info.schema_class()
             assert schema.load(schema.dump(config)) is not None
             for name, field in schema.fields.items():
                 if any(word in name for word in ("key", "secret", "token", "password")):

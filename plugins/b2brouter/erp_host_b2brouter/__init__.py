@@ -3,6 +3,10 @@
 The hook implementations live here and stay thin: each loads the settings,
 builds a client and hands over to the module that does the work.
 
+Only what ``provider_info`` needs is imported when the plugin loads: each
+hook imports the modules it hands over to (and so the HTTP client) at its
+first call, so that listing the plugins stays fast.
+
 There is no "re-check" action of our own: the host's configure page has a
 "Check again" button for every provider with ``validate_config``, and it
 keeps the resulting plate.
@@ -11,9 +15,7 @@ from __future__ import annotations
 
 from host import Message, ProviderInfo, RemoteDocument, RemotePage, Result, WebhookResponse, hookimpl
 
-from erp_host_b2brouter import account_check, api_facts, enabling, invoices, preview, push, sending, update, webhook
-from erp_host_b2brouter.config import ConfigSchema, Settings
-from erp_host_b2brouter.errors import ApiError
+from erp_host_b2brouter import api_facts, sending
 
 
 @hookimpl
@@ -22,40 +24,58 @@ def provider_info():
         title="B2BRouter",
         description="Send invoices as e-invoices through B2BRouter (Peppol, FACe, email...), link existing ones "
                     "and follow their state.",
-        config_schema=ConfigSchema,
+        config_schema="erp_host_b2brouter.config:ConfigSchema",  # marshmallow: imported when used
         homepage="https://www.b2brouter.net",
         invoice_actions=(sending.SEND,),
         remote_states=sending.REMOTE_STATES,
     )
 
 
+def _settings(config):
+    """The loaded settings (:class:`erp_host_b2brouter.config.Settings`)."""
+    from erp_host_b2brouter.config import Settings
+
+    return Settings.from_config(config)
+
+
 @hookimpl
 def validate_config(config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import account_check
+
+    settings = _settings(config)
     return account_check.check(settings, context, settings.client(context))
 
 
 @hookimpl
 def enable(config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import enabling
+
+    settings = _settings(config)
     return enabling.enable(settings, context, settings.client(context))
 
 
 @hookimpl
 def create_remote_invoice(invoice, config, context, attempt_id):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import push
+
+    settings = _settings(config)
     return push.create(invoice, settings, context, attempt_id, settings.client(context))
 
 
 @hookimpl
 def preview_remote_totals(invoice, config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import preview
+
+    settings = _settings(config)
     return preview.predict(invoice, settings, context, settings.client(context))
 
 
 @hookimpl
 def list_remote_invoices(invoice, search, page, per_page, config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import invoices
+    from erp_host_b2brouter.errors import ApiError
+
+    settings = _settings(config)
     per_page = max(1, min(per_page, api_facts.MAX_LIMIT))
     try:
         found = settings.client(context).list_invoices(
@@ -74,8 +94,10 @@ def list_remote_invoices(invoice, search, page, per_page, config, context):
                       scope=f"issued invoices of the B2BRouter account {settings.account_id}")
 
 
-def _read(settings: Settings, remote_id, context):
+def _read(settings, remote_id, context):
     """The remote invoice ``remote_id`` of the configured account, or a failure Result."""
+    from erp_host_b2brouter.errors import ApiError
+
     remote_id = str(remote_id or "").strip()
     if not remote_id.isdigit():
         return None, Result.failure(f"“{remote_id}” is not a B2BRouter invoice ID (a number).", sent=False)
@@ -96,7 +118,9 @@ def _read(settings: Settings, remote_id, context):
 
 @hookimpl
 def link(invoice, remote_id, config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import invoices
+
+    settings = _settings(config)
     data, problem = _read(settings, remote_id, context)
     if problem:
         return problem
@@ -110,7 +134,9 @@ def link(invoice, remote_id, config, context):
 
 @hookimpl
 def remote_status(invoice, link, config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import invoices
+
+    settings = _settings(config)
     data, problem = _read(settings, link.remote_id, context)
     if problem:
         return problem
@@ -124,12 +150,16 @@ def remote_status(invoice, link, config, context):
 
 @hookimpl
 def update_remote_invoice(invoice, link, config, context):
-    return update.update(invoice, link.remote_id, Settings.from_config(config), context)
+    from erp_host_b2brouter import update
+
+    return update.update(invoice, link.remote_id, _settings(config), context)
 
 
 @hookimpl
 def remote_document(invoice, link, config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter.errors import ApiError
+
+    settings = _settings(config)
     try:
         content, content_type = settings.client(context).get_document(link.remote_id)
     except ApiError as error:
@@ -147,7 +177,9 @@ def unlink(invoice, link, config, context):
 
 @hookimpl
 def handle_webhook(headers, body, config, context):
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import webhook
+
+    settings = _settings(config)
     return webhook.handle(headers, body, settings.webhook_secret, url_for=settings.invoice_url)
 
 
@@ -155,7 +187,9 @@ def handle_webhook(headers, body, config, context):
 def process_webhook(work, config, context):
     """A verified ``paid`` event: read the invoice for its total and paid date
     (the event carries neither) [credit-send-payment §5: trust the read state]."""
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import invoices
+
+    settings = _settings(config)
     data, problem = _read(settings, (work or {}).get("invoice_id"), context)
     if problem:
         return problem
@@ -166,7 +200,9 @@ def process_webhook(work, config, context):
 def run_invoice_action(name, invoice, link, config, context):
     if name != sending.SEND.name:
         return Result.failure(f"B2BRouter has no action “{name}”.", sent=False)
-    settings = Settings.from_config(config)
+    from erp_host_b2brouter import invoices
+
+    settings = _settings(config)
 
     def read_back():
         data, problem = _read(settings, link.remote_id, context)

@@ -9,7 +9,7 @@ import erp_host_b2brouter as plugin
 import pytest
 from host import BankAccountData, CreditedInvoice, LinkData, PaymentMeansData
 
-from erp_host_b2brouter import documents, webhook
+from erp_host_b2brouter import documents, invoices, webhook
 
 SECRET = "sandbox-webhook-secret"
 
@@ -53,14 +53,14 @@ def test_payment_means_and_bank_account_are_sent(sandbox, config, context, make_
     invoice = stored(sandbox, result.remote.remote_id)
     assert (invoice["payment_method"], invoice["mandate_reference_identifier"]) == (2, "MANDATE-7")
     card = PaymentMeansData("48", "Bank card")
-    payload = plugin.invoices.invoice_payload(make_invoice(payment_means=card), 1)
+    payload = invoices.invoice_payload(make_invoice(payment_means=card), 1)
     assert (payload["payment_method"], payload["payment_method_text"]) == (13, "Bank card")
 
 
 def test_a_spanish_credit_note_is_rectificative_with_negative_quantities(sandbox, config, context, make_invoice, make_line):
     assert create(make_invoice, config, context).ok
     note = credit_note(make_invoice, make_line, total=Decimal("-120.99"))
-    payload = plugin.invoices.invoice_payload(note, 1)
+    payload = invoices.invoice_payload(note, 1)
     assert payload["invoice_lines_attributes"][0]["quantity"] == Decimal(-3)
     assert "is_credit_note" not in payload and payload["amend_reason"] == documents.DEFAULT_AMEND_CODE
     assert (payload["amended_number"], payload["amended_reason"]) == ("INV-2025-0100", "Returned goods")
@@ -75,7 +75,7 @@ def test_a_credit_note_elsewhere_is_positive_with_is_credit_note(sandbox, config
                          tax_scheme="9930", country="DE")
     assert create(make_invoice, config, context, client=german).ok
     note = credit_note(make_invoice, make_line, client=german, total=Decimal("-120.99"))
-    payload = plugin.invoices.invoice_payload(note, 1)
+    payload = invoices.invoice_payload(note, 1)
     assert payload["is_credit_note"] is True and payload["invoice_lines_attributes"][0]["quantity"] == Decimal(3)
     result = plugin.create_remote_invoice(invoice=note, config=config, context=context, attempt_id="cn-de")
     assert result.ok, result.messages

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from host import Action, Message, ProviderInfo, Result, hookimpl
 
-from erp_host_memsource_belazy import phrase, status
+from erp_host_memsource_belazy import status
 from erp_host_memsource_belazy.contact import SUMMARY, contact_card
-from erp_host_memsource_belazy.settings import EU_BASE_URL, SettingsSchema, config_problems
 
 CHECK_CONNECTION = Action("check_connection", "Check connection")
 MARK_ACTIVE = Action("mark_active", "Mark active via BeLazy", "primary")
@@ -21,7 +20,7 @@ def provider_info():
     return ProviderInfo(
         title="Memsource via BeLazy",
         description=SUMMARY,
-        config_schema=SettingsSchema,
+        config_schema="erp_host_memsource_belazy.settings:SettingsSchema",  # marshmallow: imported when used
         actions=(CHECK_CONNECTION, MARK_ACTIVE),
         homepage="https://belazy.cat/",
     )
@@ -34,6 +33,9 @@ def validate_config(config):
     Only a rejected token (HTTP 401/403) refuses the save: the token serves
     the status check alone, so an outage at Phrase must not block settings.
     """
+    from erp_host_memsource_belazy import phrase  # requests: at the first check, not at plugin load
+    from erp_host_memsource_belazy.settings import config_problems  # marshmallow: likewise
+
     problems = config_problems(config)
     if problems:
         return Result.blocked(problems, "Memsource via BeLazy settings need fixing:")
@@ -52,6 +54,8 @@ def validate_config(config):
 
 
 def _base_url(config) -> str:
+    from erp_host_memsource_belazy.settings import EU_BASE_URL
+
     return config.get("phrase_base_url") or EU_BASE_URL
 
 
@@ -71,6 +75,8 @@ def run_action(name, config, context):
 
 def check_connection(config, context) -> Result:
     """Ask Phrase TMS who the token belongs to; without a token, say who manages the connection."""
+    from erp_host_memsource_belazy import phrase
+
     token = (config.get("phrase_api_token") or "").strip()
     if not token:
         status.record_check(context, True, "managed by BeLazy (no token to check)")
