@@ -93,13 +93,12 @@ def payment_means_data(invoice: Invoice, company: Company) -> PaymentMeansData |
                             mandate_reference=invoice.mandate_reference if code in DEBIT_CODES else "")
 
 
-def means_problems(invoice: Invoice, accounts: list[BankAccount] | None = None) -> list[str]:
-    """What the invoice's payment means still lacks (shown before a push);
-    ``accounts``: the company's bank accounts when the caller has them already."""
+def means_problems(invoice: Invoice, accounts: list[BankAccount]) -> list[str]:
+    """What the invoice's payment means still lacks (shown before a push), given
+    the company's bank ``accounts`` (the page reads them for its form anyway)."""
     code = means_code(invoice)
     problems = []
-    has_account = bool(accounts) if accounts is not None else default_account() is not None
-    if code in TRANSFER_CODES and not (invoice.bank_account or has_account):
+    if code in TRANSFER_CODES and not (invoice.bank_account or accounts):
         problems.append("The payment means is a credit transfer but the company has no bank account: "
                         "add one under Settings → Bank accounts.")
     if code in DEBIT_CODES and not invoice.mandate_reference:

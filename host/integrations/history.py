@@ -85,7 +85,8 @@ def for_invoice(invoice_id: int, limit: int = 50) -> list:
     rows cost a fraction of ORM objects."""
     events = IntegrationEvent.__table__
     return db.session.execute(
-        db.select(*(events.c[name] for name in EVENT_COLUMNS)).where(events.c.invoice_id == invoice_id).order_by(events.c.id.desc()).limit(limit)
+        db.select(*(events.c[name] for name in EVENT_COLUMNS))
+        .where(events.c.invoice_id == invoice_id).order_by(events.c.id.desc()).limit(limit)
     ).all()
 
 

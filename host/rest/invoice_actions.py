@@ -144,10 +144,10 @@ def _actions(blp: Blueprint) -> None:
         @blp.doc(operationId="update_remote_invoice",
                  summary="Send the invoice as it is now to its linked remote invoice (where the provider allows)")
         def post(self, invoice_id, provider):
-            before = service.link_for(get_invoice(invoice_id), provider)
             invoice, result = _action(updates.update_remote, invoice_id, provider)
             if not result.ok:  # not linked (409), or the provider refused or failed (422, Retry-After if throttled)
-                raise result_problem(result, 409 if before is None or before.status != "linked" else 422)
+                link = service.link_for(invoice, provider)  # a failed update leaves the link as it was
+                raise result_problem(result, 409 if link is None or link.status != "linked" else 422)
             return _state(invoice, provider)
 
     @blp.route("/unlink")

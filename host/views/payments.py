@@ -80,7 +80,8 @@ def record_payment(invoice_id: int):
 @bp.route("/payment-means", methods=["POST"])
 def payment_means(invoice_id: int):
     invoice = _invoice(invoice_id)
-    form = means_form(invoice, bank_accounts(), posted=True)
+    accounts = bank_accounts()
+    form = means_form(invoice, accounts, posted=True)
     if not form.validate_on_submit():
         _flash_errors(form)
         return _back(invoice, "payment-means")
@@ -89,7 +90,7 @@ def payment_means(invoice_id: int):
     invoice.mandate_reference = form.mandate_reference.data or ""
     db.session.commit()
     flash("Payment means saved.", "success")
-    for problem in means_problems(invoice):
+    for problem in means_problems(invoice, accounts):
         flash(problem, "warning")
     return _back(invoice, "payment-means")
 
